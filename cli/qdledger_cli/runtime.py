@@ -1,0 +1,131 @@
+"""What every command shares: the ledger it opens, who acts, output as JSON or tables, exit codes."""
+
+from __future__ import annotations
+
+import getpass
+import json
+import os
+import sys
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import typer
+
+from qdledger.errors import LedgerError, RuleViolation
+from qdledger.i18n import tr
+
+
+@dataclass
+class Session:
+    ledger: str | None = None
+    actor: str | None = None
+    quiet: bool = False
+
+
+session = Session()
+
+
+def actor() -> str:
+    if session.actor:
+        return session.actor
+    if os.environ.get("QDLEDGER_ACTOR"):
+        return os.environ["QDLEDGER_ACTOR"]
+    try:
+        return getpass.getuser()
+    except Exception:  # no user database entry (containers): still record someone
+        return "unknown"
+
+
+def context(reference: str = "", idempotency_key: str | None = None, dry_run: bool = False):
+    from qdledger.ledger.application import Context
+
+    return Context(actor=actor(), reference=reference or "", idempotency_key=idempotency_key, dry_run=dry_run)
+
+
+def run(as_json: bool, action: Callable[[Any], dict[str, Any]],
+        render: Callable[[dict[str, Any]], None] | None = None, *, needs_ledger: bool = True,
+        exit_code_of: Callable[[dict[str, Any]], int] | None = None) -> None:
+    """Open the ledger, run ``action(ledger)``, print the result; refusals and bad input never trace."""
+    ledger = None
+    try:
+        if needs_ledger:
+            from qdledger.ledger.storage import open_ledger
+
+            ledger = open_ledger(session.ledger)
+        result = action(ledger)
+    except LedgerError as error:
+        _report(error, as_json)
+        raise typer.Exit(error.exit_code) from None
+    except Exception as error:  # a defect, not the user's fault: say so plainly, no traceback
+        message = tr(f"内部错误：{type(error).__name__}: {error}；未写入任何内容", f"internal error: {type(error).__name__}: {error}; nothing was written")
+        _report_raw({"code": "internal", "message": message}, as_json)
+        raise typer.Exit(4) from None
+    finally:
+        if ledger is not None:
+            ledger.close()
+    if as_json:
+        print(json.dumps(result, ensure_ascii=False, indent=2))
+    elif render is not None and not session.quiet:
+        render(result)
+    if exit_code_of:
+        code = exit_code_of(result)
+        if code:
+            raise typer.Exit(code)
+
+
+def _report(error: LedgerError, as_json: bool) -> None:
+    body = error.as_dict()
+    if as_json:
+        print(json.dumps({"error": body}, ensure_ascii=False, indent=2))
+        return
+    if isinstance(error, RuleViolation):
+        lines = [tr("已拒绝（未写入任何内容）", "Refused (nothing written)") + f" [{error.rule}]: {error.message}",
+                 tr("依据", "Citation") + f": {error.citation}"]
+        numbers = [(tr("上限", "limit"), body["limit"]), (tr("已用", "used"), body["used"]),
+                   (tr("申请", "requested"), body["requested"]), (tr("超出", "excess"), body["excess"])]
+        shown = ", ".join(f"{name} {value}" for name, value in numbers if value is not None)
+        if shown:
+            lines.append(shown)
+        if error.hint:
+            lines.append(tr("如何通过", "To pass") + f": {error.hint.render()}")
+    else:
+        lines = [tr("输入有误（未写入任何内容）", "Bad input (nothing written)") + f": {error.message}"]
+    typer.echo("\n".join(lines), err=True)
+
+
+def _report_raw(body: dict[str, Any], as_json: bool) -> None:
+    if as_json:
+        print(json.dumps({"error": body}, ensure_ascii=False, indent=2))
+    else:
+        typer.echo(body["message"], err=True)
+
+
+def show_fields(title: str, rows: list[tuple[str, Any]]) -> None:
+    """A two-column table for people."""
+    from rich.console import Console
+    from rich.table import Table
+
+    table = Table(title=title, show_header=False, title_justify="left")
+    table.add_column(style="bold")
+    table.add_column()
+    for name, value in rows:
+        table.add_row(name, "—" if value is None else str(value))
+    Console(file=sys.stdout).print(table)
+
+
+def show_table(title: str, headers: list[str], rows: list[list[Any]]) -> None:
+    from rich.console import Console
+    from rich.table import Table
+
+    table = Table(title=title, title_justify="left")
+    for header in headers:
+        table.add_column(header)
+    for row in rows:
+        table.add_row(*["—" if v is None else str(v) for v in row])
+    Console(file=sys.stdout).print(table)
+
+
+def say(message: str) -> None:
+    if not session.quiet:
+        typer.echo(message)

@@ -1,0 +1,51 @@
+"""Business dates (业务日期): strict ISO input, calendar-year arithmetic as the policies count."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timezone
+
+from qdledger.errors import BadInput
+from qdledger.i18n import Text
+
+
+def parse_date(text: str | date, field: str = "date") -> date:
+    """Parse ``YYYY-MM-DD``; refuse anything else, including impossible dates like 2025-02-30."""
+    if isinstance(text, date):
+        return text
+    raw = str(text).strip()
+    try:
+        if len(raw) != 10:
+            raise ValueError
+        return date.fromisoformat(raw)
+    except ValueError:
+        raise BadInput(Text(f"日期无效：{text!r}（格式 YYYY-MM-DD）", f"invalid date {text!r} (use YYYY-MM-DD)"),
+                       field=field) from None
+
+
+def parse_timestamp(text: str) -> datetime:
+    """Parse an ISO timestamp for ``--known-at``; a date alone means the end of that day, UTC."""
+    raw = str(text).strip()
+    try:
+        if len(raw) == 10:
+            return datetime.combine(date.fromisoformat(raw), datetime.max.time(), timezone.utc)
+        moment = datetime.fromisoformat(raw)
+    except ValueError:
+        raise BadInput(Text(f"时间无效：{text!r}", f"invalid timestamp {text!r}"), field="timestamp") from None
+    return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
+
+
+def add_years(day: date, years: int) -> date:
+    """Shift by calendar years; 29 February falls on 28 February in a common year."""
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:
+        return day.replace(year=day.year + years, day=28)
+
+
+def iso(day: date | None) -> str | None:
+    return day.isoformat() if day else None
+
+
+def today() -> date:
+    """Today's date, for commands whose business date defaults to the day they are recorded."""
+    return date.today()

@@ -1,0 +1,82 @@
+"""What the ledger knows about one grant (项目资助), rebuilt from its events."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from fractions import Fraction
+
+MILESTONES = ("midterm", "acceptance")  # 中期评估, 验收（综合绩效评价）
+
+
+@dataclass
+class GrantState:
+    grant_id: str
+    program: str
+    policy_version: str
+    project: str
+    project_budget: int
+    awarded: int
+    award_date: date
+    stages: tuple[tuple[str, str], ...]  # (milestone after which, cumulative ceiling as a ratio string)
+    staging_rule: str
+    staging_citation: str
+    releases: list[tuple[date, int]] = field(default_factory=list)
+    milestones: list[tuple[date, str, str]] = field(default_factory=list)  # (date, milestone, passed|failed)
+    released_commitment: int = 0  # undisbursed commitment given back (termination)
+    recovered: int = 0
+    receivable: int = 0
+    terminated_on: date | None = None
+    suspended_by: set[str] = field(default_factory=set)  # open integrity cases suspending releases
+
+    @property
+    def disbursed(self) -> int:
+        return sum(amount for _, amount in self.releases)
+
+    @property
+    def undisbursed(self) -> int:
+        """Commitment still outstanding: awarded, not released, not given back."""
+        return self.awarded - self.disbursed - self.released_commitment
+
+    def latest_results(self, day: date) -> dict[str, str]:
+        """The latest result of each milestone with a business date on or before ``day``."""
+        latest: dict[str, str] = {}
+        for when, milestone, result in sorted(self.milestones, key=lambda m: m[0]):
+            if when <= day:
+                latest[milestone] = result
+        return latest
+
+    def blocked_by(self, day: date) -> str | None:
+        """The milestone whose failure blocks releases on ``day`` (D3), if any."""
+        latest = self.latest_results(day)
+        if latest.get("acceptance") == "failed":
+            return "acceptance"
+        if latest.get("midterm") == "failed" and latest.get("acceptance") != "passed":
+            return "midterm"
+        return None
+
+    def stage_as_of(self, day: date) -> tuple[str, Fraction]:
+        """The last stage reached on ``day`` and its cumulative ceiling ratio."""
+        if not self.stages:
+            return "award", Fraction(1)
+        latest = self.latest_results(day)
+        reached = ("award", Fraction(self.stages[0][1]))
+        for after, ratio in self.stages:
+            if after == "award" or latest.get(after) == "passed":
+                reached = (after, Fraction(ratio))
+        return reached
+
+    def ceiling_as_of(self, day: date) -> Fraction:
+        """The exact cumulative release ceiling on ``day``, in fen."""
+        return self.awarded * self.stage_as_of(day)[1]
+
+    def status(self) -> str:
+        if self.terminated_on:
+            return "terminated"
+        if self.suspended_by:
+            return "suspended"
+        if self.blocked_by(date.max):
+            return "blocked"
+        if self.latest_results(date.max).get("acceptance") == "passed" and self.undisbursed == 0:
+            return "closed"
+        return "active"

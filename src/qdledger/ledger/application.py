@@ -1,0 +1,199 @@
+"""The qdledger application: load, decide, save — atomically, retried on concurrent change."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from eventsourcing.application import AggregateNotFoundError, Application
+from eventsourcing.domain import Aggregate
+from eventsourcing.persistence import IntegrityError, JSONTranscoder, Transcoding
+
+from qdledger.errors import AlreadyExists, BadInput, ConcurrencyGaveUp, UnknownId
+from qdledger.i18n import Text
+from qdledger.ledger.enterprise import Enterprise
+from qdledger.ledger.events import LedgerEvent
+from qdledger.ledger.handles import Handle, aggregate_id
+
+MAX_ATTEMPTS = 8
+PAGE = 2000
+
+
+class DateAsISO(Transcoding):
+    type = date
+    name = "date_iso"
+
+    def encode(self, obj: date) -> str:
+        return obj.isoformat()
+
+    def decode(self, data: str) -> date:
+        return date.fromisoformat(data)
+
+
+@dataclass(frozen=True)
+class Context:
+    """Who records a command, under which voucher, and its idempotency key if any."""
+
+    actor: str
+    reference: str = ""
+    idempotency_key: str | None = None
+    dry_run: bool = False
+
+    def envelope(self, day: date) -> dict[str, Any]:
+        return {"business_date": day, "actor": self.actor, "reference": self.reference}
+
+
+NOUNS = {"enterprise": Text("企业", "enterprise"), "grant": Text("项目资助", "grant"),
+         "case": Text("诚信案件", "integrity case"), "position": Text("股权投资", "equity position"),
+         "loan": Text("贷款", "loan"), "uscc": Text("统一社会信用代码", "credit code")}
+
+
+def _noun(kind: str) -> Text:
+    return NOUNS.get(kind, Text(kind, kind))
+
+
+@dataclass
+class UnitOfWork:
+    """The aggregates one command reads and changes; saved together or not at all."""
+
+    ledger: Ledger
+    touched: dict[Any, Aggregate] = field(default_factory=dict)
+
+    def enterprise(self, key: str) -> Enterprise:
+        party = self._get(aggregate_id("enterprise", key))
+        if party is None:
+            noun = _noun("enterprise")
+            raise UnknownId(Text(f"未找到{noun.zh}：{key}", f"unknown {noun.en}: {key}"), id=key)
+        return party
+
+    def owner_of(self, kind: str, key: str) -> Enterprise:
+        """The party that owns ``grant:G1`` (or a case, position, loan …)."""
+        handle = self._get(aggregate_id(kind, key))
+        if handle is None:
+            noun = _noun(kind)
+            raise UnknownId(Text(f"未找到{noun.zh}：{key}", f"unknown {noun.en}: {key}"), id=key)
+        return self.enterprise(handle.owner)
+
+    def claim(self, kind: str, key: str, owner: str, data: dict[str, Any] | None = None) -> Handle:
+        """Take a new id; refuse one that is taken."""
+        if self._get(aggregate_id(kind, key)) is not None:
+            noun = _noun(kind)
+            raise AlreadyExists(Text(f"{noun.zh} {key} 已存在", f"{noun.en} {key} already exists"), id=key)
+        return self.add(Handle.claim(kind, key, owner, data))
+
+    def add(self, aggregate: Aggregate) -> Any:
+        self.touched[aggregate.id] = aggregate
+        return aggregate
+
+    def get(self, kind: str, key: str) -> Any | None:
+        """Any aggregate by its kind and key, or None."""
+        return self._get(aggregate_id(kind, key))
+
+    def _get(self, aggregate_id_: Any) -> Any | None:
+        if aggregate_id_ in self.touched:
+            return self.touched[aggregate_id_]
+        try:
+            aggregate = self.ledger.repository.get(aggregate_id_)
+        except AggregateNotFoundError:
+            return None
+        self.touched[aggregate_id_] = aggregate
+        return aggregate
+
+    def pending(self) -> list[Any]:
+        return [e for agg in self.touched.values() for e in agg.pending_events]
+
+
+class Ledger(Application):
+    """The event-sourced ledger; storage comes from the environment given at construction."""
+
+    name = "qdledger"
+
+    def register_transcodings(self, transcoder: JSONTranscoder) -> None:
+        super().register_transcodings(transcoder)
+        transcoder.register(DateAsISO())
+
+    def execute(self, ctx: Context, command: str, args: dict[str, Any],
+                decide: Callable[[UnitOfWork], dict[str, Any]]) -> dict[str, Any]:
+        """Run one write command: decide against fresh state, save atomically, retry on conflict."""
+        fingerprint = _fingerprint(command, args)
+        if ctx.idempotency_key:
+            earlier = self._idempotent_result(ctx.idempotency_key, fingerprint)
+            if earlier is not None:
+                return earlier
+        for _attempt in range(MAX_ATTEMPTS):
+            uow = UnitOfWork(self)
+            result = decide(uow)
+            if ctx.dry_run:
+                return {**result, "dry_run": True, "would_record": [describe(e) for e in uow.pending()]}
+            if ctx.idempotency_key:
+                uow.add(Handle.claim("idempotency", ctx.idempotency_key, ctx.actor,
+                                     {"fingerprint": fingerprint, "result": result}))
+            try:
+                self.save(*uow.touched.values())
+            except IntegrityError:
+                if ctx.idempotency_key and self._idempotent_result(ctx.idempotency_key, fingerprint):
+                    return self._idempotent_result(ctx.idempotency_key, fingerprint)
+                continue
+            return result
+        raise ConcurrencyGaveUp(Text(
+            f"其他操作员同时修改了相同记录，已重试 {MAX_ATTEMPTS} 次仍未成功；未写入任何内容，请稍后重试",
+            f"other writers kept changing the same records; gave up after {MAX_ATTEMPTS} attempts, nothing written — try again"),
+            attempts=MAX_ATTEMPTS)
+
+    def _idempotent_result(self, key: str, fingerprint: str) -> dict[str, Any] | None:
+        try:
+            handle = self.repository.get(aggregate_id("idempotency", key))
+        except AggregateNotFoundError:
+            return None
+        if handle.data["fingerprint"] != fingerprint:
+            raise BadInput(Text(f"幂等键 {key} 已用于另一条命令", f"idempotency key {key} was used for a different command"),
+                           field="idempotency_key")
+        return {**handle.data["result"], "replayed": True}
+
+    def read(self) -> UnitOfWork:
+        """A read-only view for queries."""
+        return UnitOfWork(self)
+
+    def all_events(self, start: int = 1, stop: int | None = None) -> Iterator[tuple[int, Any]]:
+        """Every stored event in global order, with its notification position."""
+        position = start
+        while True:
+            page = self.recorder.select_notifications(start=position, limit=PAGE, stop=stop)
+            for notification in page:
+                yield notification.id, self.mapper.to_domain_event(notification)
+            if len(page) < PAGE:
+                return
+            position = page[-1].id + 1
+
+    def history_of(self, aggregate_id_: Any) -> list[Any]:
+        return list(self.events.get(aggregate_id_))
+
+
+def _fingerprint(command: str, args: dict[str, Any]) -> str:
+    canonical = json.dumps({"command": command, "args": args}, sort_keys=True, default=str, ensure_ascii=False)
+    return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+def describe(event: Any) -> dict[str, Any]:
+    """A plain description of one event, for dry runs and history."""
+    body: dict[str, Any] = {"type": type(event).__name__}
+    if isinstance(event, LedgerEvent):
+        body.update(business_date=event.business_date.isoformat(), actor=event.actor,
+                    reference=event.reference, recorded_at=event.timestamp.isoformat())
+        body.update({k: _plain(v) for k, v in event.payload().items()})
+        body["postings"] = [[account, amount] for account, amount in event.postings()]
+    return body
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, (list, tuple)):
+        return [_plain(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items()}
+    return value

@@ -1,0 +1,33 @@
+"""Name index aggregates: one per user-chosen id, so ids are unique and findable."""
+
+from __future__ import annotations
+
+from typing import Any
+from uuid import NAMESPACE_URL, UUID, uuid5
+
+from eventsourcing.domain import Aggregate
+
+NAMESPACE = uuid5(NAMESPACE_URL, "https://qdledger/ids")
+
+
+def aggregate_id(kind: str, key: str) -> UUID:
+    """The stable aggregate id of a named thing, e.g. ``("grant", "G1")``."""
+    return uuid5(NAMESPACE, f"{kind}:{key}")
+
+
+class Handle(Aggregate):
+    """Says who owns an id (``grant:G1`` → enterprise ``E1``); created once, never changed."""
+
+    class Claimed(Aggregate.Created):
+        kind: str
+        key: str
+        owner: str
+        data: dict[str, Any]
+
+        def apply(self, handle: Handle) -> None:
+            handle.kind, handle.key, handle.owner, handle.data = self.kind, self.key, self.owner, self.data
+
+    @classmethod
+    def claim(cls, kind: str, key: str, owner: str, data: dict[str, Any] | None = None) -> Handle:
+        return cls._create(cls.Claimed, id=aggregate_id(kind, key), kind=kind, key=key, owner=owner,
+                           data=data or {})

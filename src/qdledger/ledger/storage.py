@@ -1,0 +1,52 @@
+"""Choosing where the ledger lives: a SQLite file (default), PostgreSQL, or memory for tests."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from urllib.parse import unquote, urlparse
+
+from qdledger.errors import BadInput
+from qdledger.i18n import Text
+from qdledger.ledger.application import Ledger
+
+DEFAULT_LEDGER = "qdledger.db"
+MEMORY = ":memory:"
+
+
+def ledger_location(explicit: str | None = None) -> str:
+    """``--ledger``, else ``$QDLEDGER_DB``, else ``./qdledger.db``."""
+    return explicit or os.environ.get("QDLEDGER_DB") or DEFAULT_LEDGER
+
+
+def storage_env(location: str) -> dict[str, str]:
+    """The eventsourcing settings for a location."""
+    if location == MEMORY:
+        return {"PERSISTENCE_MODULE": "eventsourcing.popo"}
+    if location.startswith(("postgresql://", "postgres://")):
+        return _postgres_env(location)
+    path = Path(location).expanduser()
+    if path.is_dir():
+        raise BadInput(Text(f"账本路径是一个目录：{location}", f"ledger path is a directory: {location}"), field="ledger")
+    if not path.parent.exists():
+        raise BadInput(Text(f"账本所在目录不存在：{path.parent}", f"ledger folder does not exist: {path.parent}"),
+                       field="ledger")
+    return {"PERSISTENCE_MODULE": "eventsourcing.sqlite", "SQLITE_DBNAME": str(path),
+            "SQLITE_LOCK_TIMEOUT": "30"}
+
+
+def _postgres_env(url: str) -> dict[str, str]:
+    parts = urlparse(url)
+    name = parts.path.lstrip("/")
+    if not name:
+        raise BadInput(Text(f"PostgreSQL 地址缺少数据库名：{url}", f"PostgreSQL URL names no database: {url}"),
+                       field="ledger")
+    return {"PERSISTENCE_MODULE": "eventsourcing.postgres", "POSTGRES_DBNAME": name,
+            "POSTGRES_HOST": parts.hostname or "127.0.0.1", "POSTGRES_PORT": str(parts.port or 5432),
+            "POSTGRES_USER": unquote(parts.username or "postgres"),
+            "POSTGRES_PASSWORD": unquote(parts.password or ""), "POSTGRES_LOCK_TIMEOUT": "30"}
+
+
+def open_ledger(location: str | None = None) -> Ledger:
+    """Open (and on first use create) the ledger at a location; close it when done."""
+    return Ledger(env=storage_env(ledger_location(location)))
