@@ -1,0 +1,3 @@
+from qdledger_cli.main import run
+
+run()
