@@ -8,7 +8,7 @@ from typing import Any
 from qdledger.credit_code import validate_credit_code
 from qdledger.errors import BadInput
 from qdledger.i18n import Text
-from qdledger.ledger.application import Context, Ledger, UnitOfWork
+from qdledger.ledger.application import Command, Context, Ledger, UnitOfWork
 from qdledger.ledger.enterprise import PARTY_KINDS, Enterprise
 from qdledger.money import yuan
 
@@ -16,8 +16,12 @@ VIEW_EXTENSIONS: list = []
 """Functions ``extend(party, view)`` that add a capability's figures to ``enterprise show``."""
 
 
-def register_enterprise(ledger: Ledger, ctx: Context, *, key: str, name: str, credit_code: str,
-                        district: str, kind: str = "enterprise", day: date) -> dict[str, Any]:
+def register_enterprise(ledger: Ledger, ctx: Context, **fields: Any) -> dict[str, Any]:
+    return ledger.execute(ctx, register(**fields))
+
+
+def register(*, key: str, name: str, credit_code: str, district: str, kind: str = "enterprise",
+             day: date) -> Command:
     """Register a party under its own id, once, with a valid 统一社会信用代码."""
     key = key.strip()
     if not key or len(key) > 64 or any(ch.isspace() for ch in key):
@@ -29,15 +33,15 @@ def register_enterprise(ledger: Ledger, ctx: Context, *, key: str, name: str, cr
         raise BadInput(Text("名称和所在区（市）不能为空", "name and district are required"), field="name")
     code = validate_credit_code(credit_code)
 
-    def decide(uow: UnitOfWork) -> dict[str, Any]:
+    def decide(uow: UnitOfWork, ctx: Context) -> dict[str, Any]:
         uow.claim("enterprise", key, key)
         uow.claim("uscc", code, key)
         party = uow.add(Enterprise.register(key=key, name=name.strip(), credit_code=code, district=district.strip(),
                                             party_kind=kind, **ctx.envelope(day)))
         return enterprise_view(party)
 
-    return ledger.execute(ctx, "enterprise.register", dict(key=key, name=name, credit_code=code, district=district,
-                                                           kind=kind, day=day), decide)
+    return Command("enterprise.register", dict(key=key, name=name, credit_code=code, district=district,
+                                               kind=kind, day=day), decide)
 
 
 def show_enterprise(ledger: Ledger, key: str) -> dict[str, Any]:

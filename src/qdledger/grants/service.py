@@ -11,7 +11,7 @@ from qdledger.grants import rules
 from qdledger.grants.events import GrantAwarded, MilestoneRecorded, TrancheReleased
 from qdledger.grants.state import MILESTONES, GrantState
 from qdledger.i18n import Text
-from qdledger.ledger.application import Context, Ledger, UnitOfWork
+from qdledger.ledger.application import Command, Context, Ledger, UnitOfWork
 from qdledger.ledger.enterprise import Enterprise
 from qdledger.money import yuan
 from qdledger.policy.loader import policy_book
@@ -20,13 +20,17 @@ from qdledger.policy.model import ProjectCap, ReleaseFreely, StagedCeilings
 GRANT_KINDS = ("staged_grant", "grant")
 
 
-def award_grant(ledger: Ledger, ctx: Context, *, grant_id: str, enterprise: str, program: str,
-                project_budget: int, amount: int, day: date, project: str | None = None) -> dict[str, Any]:
+def award_grant(ledger: Ledger, ctx: Context, **fields: Any) -> dict[str, Any]:
+    return ledger.execute(ctx, award(**fields))
+
+
+def award(*, grant_id: str, enterprise: str, program: str, project_budget: int, amount: int, day: date,
+          project: str | None = None) -> Command:
     """立项: approve a municipal grant within the project cap of the program in force on ``day``."""
     args = dict(grant_id=grant_id, enterprise=enterprise, program=program, project_budget=project_budget,
                 amount=amount, day=day, project=project)
 
-    def decide(uow: UnitOfWork) -> dict[str, Any]:
+    def decide(uow: UnitOfWork, ctx: Context) -> dict[str, Any]:
         party = uow.enterprise(enterprise)
         version = policy_book().in_force(program, day)
         prog = version.program
@@ -50,7 +54,7 @@ def award_grant(ledger: Ledger, ctx: Context, *, grant_id: str, enterprise: str,
                      rules=applied, **ctx.envelope(day))
         return grant_view(party.grants[grant_id], party)
 
-    return ledger.execute(ctx, "grant.award", args, decide)
+    return Command("grant.award", args, decide)
 
 
 def check_award_eligibility(uow: UnitOfWork, party: Enterprise, program: Any, day: date) -> None:
@@ -81,10 +85,14 @@ def _project_approved(party: Enterprise, project_id: str, budget: int) -> int:
     return project["approved"]
 
 
-def release_tranche(ledger: Ledger, ctx: Context, *, grant_id: str, amount: int, day: date) -> dict[str, Any]:
+def release_tranche(ledger: Ledger, ctx: Context, **fields: Any) -> dict[str, Any]:
+    return ledger.execute(ctx, release(**fields))
+
+
+def release(*, grant_id: str, amount: int, day: date) -> Command:
     """拨付: pay part of a grant, within the ceiling of the stage reached on ``day``."""
 
-    def decide(uow: UnitOfWork) -> dict[str, Any]:
+    def decide(uow: UnitOfWork, ctx: Context) -> dict[str, Any]:
         party = uow.owner_of("grant", grant_id)
         grant = party.grants[grant_id]
         for check in RELEASE_CHECKS:
@@ -94,17 +102,20 @@ def release_tranche(ledger: Ledger, ctx: Context, *, grant_id: str, amount: int,
                      rules=[grant.staging_rule], **ctx.envelope(day))
         return grant_view(grant, party)
 
-    return ledger.execute(ctx, "grant.release", dict(grant_id=grant_id, amount=amount, day=day), decide)
+    return Command("grant.release", dict(grant_id=grant_id, amount=amount, day=day), decide)
 
 
-def record_milestone(ledger: Ledger, ctx: Context, *, grant_id: str, milestone: str, result: str,
-                     day: date) -> dict[str, Any]:
+def record_milestone(ledger: Ledger, ctx: Context, **fields: Any) -> dict[str, Any]:
+    return ledger.execute(ctx, milestone_result(**fields))
+
+
+def milestone_result(*, grant_id: str, milestone: str, result: str, day: date) -> Command:
     """中期评估 / 验收: record a review result; a pass raises the ceiling, a failure stops releases."""
     if milestone not in MILESTONES or result not in ("passed", "failed"):
         raise BadInput(Text(f"结果应为 passed 或 failed，实为 {result!r}", f"result must be passed or failed, not {result!r}"),
                        field="result")
 
-    def decide(uow: UnitOfWork) -> dict[str, Any]:
+    def decide(uow: UnitOfWork, ctx: Context) -> dict[str, Any]:
         party = uow.owner_of("grant", grant_id)
         grant = party.grants[grant_id]
         if day < grant.award_date:
@@ -116,7 +127,7 @@ def record_milestone(ledger: Ledger, ctx: Context, *, grant_id: str, milestone: 
         party.record(MilestoneRecorded, grant_id=grant_id, milestone=milestone, result=result, **ctx.envelope(day))
         return grant_view(grant, party)
 
-    return ledger.execute(ctx, f"grant.{milestone}", dict(grant_id=grant_id, result=result, day=day), decide)
+    return Command(f"grant.{milestone}", dict(grant_id=grant_id, result=result, day=day), decide)
 
 
 def show_grant(ledger: Ledger, grant_id: str, as_of: date | None = None) -> dict[str, Any]:

@@ -13,7 +13,7 @@ from eventsourcing.application import AggregateNotFoundError, Application
 from eventsourcing.domain import Aggregate
 from eventsourcing.persistence import IntegrityError, JSONTranscoder, Transcoding
 
-from qdledger.errors import AlreadyExists, BadInput, ConcurrencyGaveUp, UnknownId
+from qdledger.errors import AlreadyExists, BadInput, ConcurrencyGaveUp, LedgerError, RuleViolation, UnknownId
 from qdledger.i18n import Text
 from qdledger.ledger.enterprise import Enterprise
 from qdledger.ledger.events import LedgerEvent
@@ -107,6 +107,33 @@ class UnitOfWork:
         return [e for agg in self.touched.values() for e in agg.pending_events]
 
 
+@dataclass(frozen=True)
+class Command:
+    """A write the ledger can decide: its name, its arguments, and how to decide it."""
+
+    name: str
+    args: dict[str, Any]
+    decide: Callable[[UnitOfWork, Context], dict[str, Any]]
+
+    def fingerprint(self) -> str:
+        """Same name and arguments, same fingerprint: how a repeated idempotency key is recognised."""
+        canonical = json.dumps({"command": self.name, "args": self.args}, sort_keys=True, default=str,
+                               ensure_ascii=False)
+        return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+class BatchRefused(LedgerError):
+    """One or more commands of a batch were refused; nothing of the batch was written."""
+
+    code = "batch_refused"
+
+    def __init__(self, problems: list[tuple[int, LedgerError]]) -> None:
+        self.problems = problems
+        self.exit_code = 1 if any(isinstance(e, RuleViolation) for _, e in problems) else 2
+        super().__init__(Text(f"{len(problems)} 条命令未通过，整批未写入", f"{len(problems)} command(s) refused; nothing of the batch was written"),
+                         problems=[{"index": i, **e.as_dict()} for i, e in problems])
+
+
 class Ledger(Application):
     """The event-sourced ledger; storage comes from the environment given at construction."""
 
@@ -116,43 +143,66 @@ class Ledger(Application):
         super().register_transcodings(transcoder)
         transcoder.register(DateAsISO())
 
-    def execute(self, ctx: Context, command: str, args: dict[str, Any],
-                decide: Callable[[UnitOfWork], dict[str, Any]]) -> dict[str, Any]:
+    def execute(self, ctx: Context, command: Command) -> dict[str, Any]:
         """Run one write command: decide against fresh state, save atomically, retry on conflict."""
-        fingerprint = _fingerprint(command, args)
-        if ctx.idempotency_key:
-            earlier = self._idempotent_result(ctx.idempotency_key, fingerprint)
-            if earlier is not None:
-                return earlier
+        try:
+            return self.execute_batch([(ctx, command)])[0]
+        except BatchRefused as refused:
+            raise refused.problems[0][1] from None
+
+    def execute_batch(self, items: list[tuple[Context, Command]],
+                      progress: Callable[[int], None] | None = None) -> list[dict[str, Any]]:
+        """Decide every command in order against one unit of work, then save all or nothing.
+
+        A command whose idempotency key was used before is not decided again: its first result is
+        returned. If any command is refused, every problem is collected and nothing is saved.
+        """
         for _attempt in range(MAX_ATTEMPTS):
             uow = UnitOfWork(self)
-            result = decide(uow)
-            if ctx.dry_run:
-                return {**result, "dry_run": True, "would_record": [describe(e) for e in uow.pending()]}
-            if ctx.idempotency_key:
-                uow.add(Handle.claim("idempotency", ctx.idempotency_key, ctx.actor,
-                                     {"fingerprint": fingerprint, "result": result}))
+            results, problems = self._decide_all(uow, items, progress)
+            if problems:
+                raise BatchRefused(problems)
+            if all(ctx.dry_run for ctx, _ in items):
+                pending = [describe(e) for e in uow.pending()]
+                return [{**r, "dry_run": True, "would_record": pending} for r in results]
             try:
                 self.save(*uow.touched.values())
             except IntegrityError:
-                if ctx.idempotency_key and self._idempotent_result(ctx.idempotency_key, fingerprint):
-                    return self._idempotent_result(ctx.idempotency_key, fingerprint)
                 continue
-            return result
+            return results
         raise ConcurrencyGaveUp(Text(
             f"其他操作员同时修改了相同记录，已重试 {MAX_ATTEMPTS} 次仍未成功；未写入任何内容，请稍后重试",
             f"other writers kept changing the same records; gave up after {MAX_ATTEMPTS} attempts, nothing written — try again"),
             attempts=MAX_ATTEMPTS)
 
-    def _idempotent_result(self, key: str, fingerprint: str) -> dict[str, Any] | None:
-        try:
-            handle = self.repository.get(aggregate_id("idempotency", key))
-        except AggregateNotFoundError:
-            return None
-        if handle.data["fingerprint"] != fingerprint:
-            raise BadInput(Text(f"幂等键 {key} 已用于另一条命令", f"idempotency key {key} was used for a different command"),
-                           field="idempotency_key")
-        return {**handle.data["result"], "replayed": True}
+    def _decide_all(self, uow: UnitOfWork, items: list[tuple[Context, Command]],
+                    progress: Callable[[int], None] | None) -> tuple[list[Any], list[tuple[int, LedgerError]]]:
+        results: list[Any] = []
+        problems: list[tuple[int, LedgerError]] = []
+        for index, (ctx, command) in enumerate(items):
+            try:
+                results.append(self._decide_one(uow, ctx, command))
+            except LedgerError as error:
+                problems.append((index, error))
+                results.append(None)
+            if progress:
+                progress(index + 1)
+        return results, problems
+
+    def _decide_one(self, uow: UnitOfWork, ctx: Context, command: Command) -> dict[str, Any]:
+        fingerprint = command.fingerprint()
+        key = ctx.idempotency_key
+        if key:
+            earlier = uow.get("idempotency", key)
+            if earlier is not None:
+                if earlier.data["fingerprint"] != fingerprint:
+                    raise BadInput(Text(f"幂等键 {key} 已用于另一条命令", f"idempotency key {key} was used for a different command"),
+                                   field="idempotency_key")
+                return {**earlier.data["result"], "replayed": True}
+        result = command.decide(uow, ctx)
+        if key and not ctx.dry_run:
+            uow.add(Handle.claim("idempotency", key, ctx.actor, {"fingerprint": fingerprint, "result": result}))
+        return result
 
     def read(self) -> UnitOfWork:
         """A read-only view for queries."""
@@ -173,9 +223,6 @@ class Ledger(Application):
         return list(self.events.get(aggregate_id_))
 
 
-def _fingerprint(command: str, args: dict[str, Any]) -> str:
-    canonical = json.dumps({"command": command, "args": args}, sort_keys=True, default=str, ensure_ascii=False)
-    return hashlib.sha256(canonical.encode()).hexdigest()
 
 
 def describe(event: Any) -> dict[str, Any]:

@@ -12,7 +12,7 @@ from eventsourcing.domain import Aggregate
 
 from qdledger.errors import BadInput, RuleViolation
 from qdledger.i18n import Text
-from qdledger.ledger.application import Context, Ledger, UnitOfWork
+from qdledger.ledger.application import Command, Context, Ledger, UnitOfWork
 from qdledger.ledger.events import LedgerEvent
 from qdledger.ledger.handles import aggregate_id
 from qdledger.money import parse_rate, percent
@@ -110,13 +110,13 @@ def set_fixing(ledger: Ledger, ctx: Context, *, month: str, one_year: str, five_
     five = percent(parse_rate(five_year)) if five_year else None
     year, mon = int(month[:4]), int(month[5:])
 
-    def decide(uow: UnitOfWork) -> dict[str, Any]:
+    def decide(uow: UnitOfWork, ctx: Context) -> dict[str, Any]:
         book = uow.get("reference", "lpr") or uow.add(RateBook.open())
         book.trigger_event(RateBook.FixingRecorded, month=month, one_year=one, five_year=five,
                            **ctx.envelope(date(year, mon, 20)))
         return {"month": month, "one_year": one, "five_year": five}
 
-    return ledger.execute(ctx, "lpr.set", dict(month=month, one_year=one, five_year=five), decide)
+    return ledger.execute(ctx, Command("lpr.set", dict(month=month, one_year=one, five_year=five), decide))
 
 
 def list_fixings(ledger: Ledger) -> dict[str, Any]:
