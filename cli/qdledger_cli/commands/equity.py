@@ -284,18 +284,34 @@ def render_exit(view: dict) -> None:
 
 
 def _render_sensitivity(result: dict) -> None:
+    """One table per exit date: prices across, each ground's ceiling down, the chosen one starred."""
     from qdledger.i18n import tr
 
-    names = result["grounds"]
-    headers = [tr("退出日", "date"), tr("退出净所得", "net proceeds"), tr("收益", "return"), *names,
-               tr("适用", "chosen"), tr("让渡", "concession"), tr("基金收回", "fund receives")]
-    rows = [[r["date"], _plain(r["net_proceeds"]), _plain(r["return"]), *[_plain(r["ceilings"].get(n)) for n in names],
-             r["chosen_ground"], _plain(r["concession"]), _plain(r["fund_receives"])] for r in result["rows"]]
-    show_table(tr("退出敏感性分析", "Exit sensitivity") + f" {result['position']} ({result['return_basis']})", headers, rows)
+    for day in dict.fromkeys(r["date"] for r in result["rows"]):
+        rows = [r for r in result["rows"] if r["date"] == day]
+        names = [n for n in result["grounds"] if any(n in r["ceilings"] for r in rows)]
+        first = rows[0]
+        title = tr(f"{day} 退出：提前 {first['early_by_days']} 天", f"Exit on {day}: early by {first['early_by_days']} days")
+        if first["benchmark"]:
+            title += tr(f"；LPR {first['lpr']}%，基准收益 {_money(first['benchmark'])}", f"; LPR {first['lpr']}%, benchmark {_money(first['benchmark'])}")
+        say(title)
+        table = [[tr("收益", "return"), *[_plain(r["return"]) for r in rows]]]
+        table += [[name, *[_starred(r, name) for r in rows]] for name in names]
+        table += [[tr("让渡", "concession"), *[_plain(r["concession"]) for r in rows]],
+                  [tr("基金收回", "fund receives"), *[_plain(r["fund_receives"]) for r in rows]]]
+        show_table("", [tr("退出净所得", "net proceeds"), *[_plain(r["net_proceeds"]) for r in rows]], table)
     for item in result["early_exit_until"]:
         say(tr(f"{item['ground']}：退出日不晚于 {item['exit_on_or_before']}", f"{item['ground']}: exit on or before {item['exit_on_or_before']}"))
     for c in result["crossings"]:
         say(_crossing_line(c))
+    say(tr("* 适用的情形（就高，不叠加）", "* the ground that applies (the highest, never a sum)"))
+
+
+def _starred(row: dict, name: str) -> str | None:
+    ceiling = row["ceilings"].get(name)
+    if ceiling is None:
+        return None
+    return _plain(ceiling) + ("*" if row["chosen_ground"] == name else "")
 
 
 def _crossing_line(c: dict) -> str:
@@ -305,7 +321,7 @@ def _crossing_line(c: dict) -> str:
     if c["kind"] == "gain_from":
         return tr(f"{c['date']}：退出净所得高于 {amount} 才有收益可让渡", f"{c['date']}: a gain (and any concession) above {amount}")
     if c["kind"] == "above_benchmark_from":
-        return tr(f"{c['date']}：{c['ground']} 自 {amount} 起有让渡", f"{c['date']}: {c['ground']} concedes above {amount}")
+        return tr(f"{c['date']}：退出净所得高于 {amount} 时 {c['ground']} 才有让渡", f"{c['date']}: {c['ground']} concedes above {amount}")
     return tr(f"{c['date']}：退出净所得高于 {amount} 时 {c['ground']} 超过 {c['over']}",
               f"{c['date']}: {c['ground']} overtakes {c['over']} above {amount}")
 

@@ -49,13 +49,14 @@ def holding_of(position: Position) -> Holding:
 
 def distribution(uow: UnitOfWork, position: Position, day: date, proceeds: int, lpr: Fraction | None,
                  concession: str | int = "max") -> Distribution:
-    """The one computation behind quote, exit and sensitivity."""
-    not_before_facts(position, day)
+    """The one computation behind quote, exit and sensitivity; facts dated after ``day`` (awards,
+    dividends) do not count, so a quote may look back as well as ahead."""
     return exit_distribution(concession_terms(position, day), holding_of(position), day, proceeds,
                              lpr_lookup(uow.ledger, lpr), concession)
 
 
 def not_before_facts(position: Position, day: date) -> None:
+    """An exit closes the position, so it cannot be dated before anything already recorded on it."""
     last = position.last_fact_date()
     if day < last:
         raise BadInput(Text(f"退出日期 {day} 早于已记录的 {last} 事项", f"exit date {day} is before a fact recorded on {last}"),
@@ -85,6 +86,7 @@ def exit_(*, position_id: str, day: date, proceeds: int, method: str, concession
 
     def decide(uow: UnitOfWork, ctx: Context) -> dict[str, Any]:
         party, position = open_position(uow, position_id, day)
+        not_before_facts(position, day)
         method_rule = rules.check_method(investment_rules(position), method)
         result = distribution(uow, position, day, proceeds, lpr, concession)
         body = result.as_json()

@@ -16,7 +16,7 @@ from qdledger.equity.state import Position
 from qdledger.errors import BadInput
 from qdledger.i18n import Text
 from qdledger.ledger.application import Ledger
-from qdledger.money import parse_amount, round_half_up, yuan
+from qdledger.money import parse_amount, percent, round_half_up, yuan
 
 MAX_ROWS = 400
 _GROUPED_HEAD = re.compile(r"^\d{1,3}(,\d{3})*$")
@@ -53,7 +53,7 @@ def sensitivity(ledger: Ledger, *, position_id: str, days: list[date], proceeds:
     for day in sorted(set(days)):
         quotes = [distribution(uow, position, day, p, lpr) for p in sorted(set(proceeds))]
         rows += [_row(day, q) for q in quotes]
-        crossings += _crossings(day, quotes[-1])
+        crossings += _crossings(day, quotes[-1], concession_terms(position, day).combine[1].cap_share)
     names = list(dict.fromkeys(name for row in rows for name in row["ceilings"]))
     return {"position": position_id, "enterprise": party.key, "principal": yuan(position.principal),
             "maturity": position.maturity.isoformat(), "return_basis": rows[0]["return_basis"],
@@ -63,28 +63,29 @@ def sensitivity(ledger: Ledger, *, position_id: str, days: list[date], proceeds:
 
 def _row(day: date, q: Distribution) -> dict[str, Any]:
     return {"date": day.isoformat(), "net_proceeds": yuan(q.proceeds), "return": yuan(q.ret),
-            "benchmark": yuan(q.benchmark), "ceilings": {g.name: yuan(g.ceiling) for g in q.grounds},
+            "early_by_days": q.early_by_days, "lpr": percent(q.lpr), "benchmark": yuan(q.benchmark), "ceilings": {g.name: yuan(g.ceiling) for g in q.grounds},
             "chosen_ground": q.chosen.name if q.chosen else None, "concession": yuan(q.concession),
             "fund_receives": yuan(q.fund_receives), "buyer_receives": yuan(q.buyer_receives),
             "return_basis": q.basis}
 
 
-def _crossings(day: date, q: Distribution) -> list[dict[str, Any]]:
-    """Net prices at which, on ``day``, a gain begins, the LPR ground begins to concede, and the LPR
-    ground overtakes each fixed-share ground (return R with R − benchmark = share × R)."""
+def _crossings(day: date, q: Distribution, cap: Fraction) -> list[dict[str, Any]]:
+    """Net prices at which, on ``day``, a gain begins, and where the chosen ground changes: the LPR
+    ground begins to concede, then overtakes the highest fixed-share ground (R − benchmark = share × R)."""
     base = q.principal - q.distributions  # net proceeds at which the return is zero
     found = [{"date": day.isoformat(), "kind": "gain_from", "net_proceeds": yuan(base)}]
     bench = next((g for g in q.grounds if g.benchmark is not None), None)
-    if bench is None:
+    shares = [g for g in q.grounds if g.share is not None]
+    top = max(shares, key=lambda g: g.share, default=None)
+    if bench is None or (top is not None and top.share >= cap):
+        return found  # no LPR ground, or a ground that concedes everything always wins
+    if top is None:
+        found.append({"date": day.isoformat(), "kind": "above_benchmark_from", "ground": bench.name,
+                      "net_proceeds": yuan(base + bench.benchmark)})
         return found
-    found.append({"date": day.isoformat(), "kind": "above_benchmark_from", "ground": bench.name,
-                  "net_proceeds": yuan(base + bench.benchmark)})
-    for ground in q.grounds:
-        if ground.share is None or ground.share >= 1:
-            continue
-        ret = Fraction(bench.benchmark) / (1 - ground.share)
-        found.append({"date": day.isoformat(), "kind": "overtakes", "ground": bench.name, "over": ground.name,
-                      "return": yuan(round_half_up(ret)), "net_proceeds": yuan(round_half_up(ret + base))})
+    ret = Fraction(bench.benchmark) / (1 - top.share)
+    found.append({"date": day.isoformat(), "kind": "overtakes", "ground": bench.name, "over": top.name,
+                  "return": yuan(round_half_up(ret)), "net_proceeds": yuan(round_half_up(ret + base))})
     return found
 
 
