@@ -202,3 +202,13 @@ class EquityLedger(RuleBasedStateMachine):
 TestEquityLedger = EquityLedger.TestCase
 TestEquityLedger.settings = settings(settings(), max_examples=min(settings().max_examples, 60), stateful_step_count=30)
 
+
+
+@given(st.integers(0, 500 * WAN), st.integers(1, 99))
+def test_the_overtaking_price_is_the_first_fen_where_the_lpr_ground_wins(benchmark, percent):
+    from qdledger.equity.sensitivity import _overtaking_return
+
+    share = Fraction(percent, 100)
+    ret = _overtaking_return(benchmark, share)
+    assert ret - benchmark > round_half_up(share * ret)
+    assert ret == 0 or ret - 1 - benchmark <= round_half_up(share * (ret - 1))

@@ -222,3 +222,24 @@ def test_show_position_after_exit(firm):
     assert view["exit"]["approval"] == "A1"
     with pytest.raises(BadInput):
         record_dividend(firm, CTX, position_id="P1", amount=1, day=D("2030-02-01"))
+
+
+def test_sensitivity_names_where_the_lpr_ground_overtakes_the_award(firm):
+    from qdledger.equity.sensitivity import parse_amount_list, sensitivity
+
+    invest(firm, amount=1000 * WAN)
+    record_award(firm, CTX, position_id="P1", level="provincial", rank=1, day=D("2027-06-01"))
+    table = sensitivity(firm, position_id="P1", days=[D("2029-01-02"), D("2027-12-01")],
+                        proceeds=parse_amount_list("1300万,1,200万"), lpr=Fraction(3, 100))
+    assert [(r["date"], r["net_proceeds"], r["chosen_ground"]) for r in table["rows"]] == [
+        ("2027-12-01", "12000000.00", "early_two_years"), ("2027-12-01", "13000000.00", "early_two_years"),
+        ("2029-01-02", "12000000.00", "award_provincial_1"), ("2029-01-02", "13000000.00", "award_provincial_1")]
+    overtakes = [c for c in table["crossings"] if c["kind"] == "overtakes"]
+    assert overtakes == [{"date": "2029-01-02", "kind": "overtakes", "ground": "early_one_year", "over": "award_provincial_1",
+                          "return": "3002054.82", "net_proceeds": "13002054.82"}]  # ≈ 1,200,821.92 / (1 − 60%), to the fen
+    assert {e["ground"]: e["exit_on_or_before"] for e in table["early_exit_until"]} == \
+        {"early_two_years": "2028-01-02", "early_one_year": "2029-01-02"}
+    def chosen(fen):
+        return quote_exit(firm, position_id="P1", day=D("2029-01-02"), proceeds=fen, lpr=Fraction(3, 100))["chosen_ground"]
+
+    assert (chosen(13_002_054_81), chosen(13_002_054_82)) == ("award_provincial_1", "early_one_year")

@@ -253,6 +253,9 @@ def render_position(view: dict) -> None:
             (tr("最大其他股东", "largest other"), f"{view['largest_other']}%"),
             (tr("期限（年）", "term (years)"), view["term_years"]), (tr("到期日", "maturity"), view["maturity"]),
             (tr("累计分红", "dividends"), _money(view["dividends"])), (tr("状态", "status"), view["status"])]
+    if view["exit"]:
+        rows += [(tr("退出日期", "exited on"), view["exited_on"]), (tr("让渡", "concession"), _money(view["exit"]["concession"])),
+                 (tr("基金收回", "fund receives"), _money(view["exit"]["fund_receives"]))]
     show_fields(tr("股权投资", "Position") + f" {view['id']}", rows)
 
 
@@ -322,8 +325,8 @@ def _crossing_line(c: dict) -> str:
         return tr(f"{c['date']}：退出净所得高于 {amount} 才有收益可让渡", f"{c['date']}: a gain (and any concession) above {amount}")
     if c["kind"] == "above_benchmark_from":
         return tr(f"{c['date']}：退出净所得高于 {amount} 时 {c['ground']} 才有让渡", f"{c['date']}: {c['ground']} concedes above {amount}")
-    return tr(f"{c['date']}：退出净所得高于 {amount} 时 {c['ground']} 超过 {c['over']}",
-              f"{c['date']}: {c['ground']} overtakes {c['over']} above {amount}")
+    return tr(f"{c['date']}：退出净所得自 {amount} 起 {c['ground']} 超过 {c['over']}",
+              f"{c['date']}: {c['ground']} overtakes {c['over']} from {amount}")
 
 
 def _plain(value: str | None) -> str | None:

@@ -55,6 +55,11 @@ def distribution(uow: UnitOfWork, position: Position, day: date, proceeds: int, 
                              lpr_lookup(uow.ledger, lpr), concession)
 
 
+def _stored(body: dict[str, Any]) -> dict[str, Any]:
+    """The distribution as the fact keeps it: numbers, rules and citations, no display language."""
+    return {**body, "grounds": [{k: v for k, v in g.items() if k != "label"} for g in body["grounds"]]}
+
+
 def not_before_facts(position: Position, day: date) -> None:
     """An exit closes the position, so it cannot be dated before anything already recorded on it."""
     last = position.last_fact_date()
@@ -93,7 +98,7 @@ def exit_(*, position_id: str, day: date, proceeds: int, method: str, concession
         approved_by = approval or ctx.reference
         party.record(EquityExited, position_id=position_id, method=method, approval=approved_by,
                      principal=result.principal, proceeds=proceeds, concession=result.concession,
-                     fund_receives=result.fund_receives, distribution=body, policy_version=result.policy_version,
+                     fund_receives=result.fund_receives, distribution=_stored(body), policy_version=result.policy_version,
                      rules=[method_rule, *result.rules], **ctx.envelope(day))
         load_fund(uow).move("exit", position_id, party.key, result.fund_receives, -result.principal, **ctx.envelope(day))
         return {"position": position_id, "enterprise": party.key, "date": day.isoformat(), **body,

@@ -83,10 +83,19 @@ def _crossings(day: date, q: Distribution, cap: Fraction) -> list[dict[str, Any]
         found.append({"date": day.isoformat(), "kind": "above_benchmark_from", "ground": bench.name,
                       "net_proceeds": yuan(base + bench.benchmark)})
         return found
-    ret = Fraction(bench.benchmark) / (1 - top.share)
+    ret = _overtaking_return(bench.benchmark, top.share)
     found.append({"date": day.isoformat(), "kind": "overtakes", "ground": bench.name, "over": top.name,
-                  "return": yuan(round_half_up(ret)), "net_proceeds": yuan(round_half_up(ret + base))})
+                  "return": yuan(ret), "net_proceeds": yuan(ret + base)})
     return found
+
+
+def _overtaking_return(benchmark: int, share: Fraction) -> int:
+    """The least return (fen) at which R − benchmark exceeds the share ground's rounded ceiling; the
+    gap only grows with R, so from there on the LPR ground is the one chosen."""
+    ret = max(0, int(Fraction(benchmark) / (1 - share)) - 2)
+    while ret - benchmark <= round_half_up(share * ret):
+        ret += 1
+    return ret
 
 
 def _early_dates(position: Position, day: date) -> list[dict[str, Any]]:

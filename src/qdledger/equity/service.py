@@ -14,6 +14,7 @@ from qdledger.equity.lookup import PROGRAM, concession_terms, investment_rules, 
 from qdledger.equity.state import Position, positions
 from qdledger.equity.views import position_view
 from qdledger.errors import BadInput
+from qdledger.grants.service import check_award_eligibility
 from qdledger.i18n import Text
 from qdledger.ledger.application import Command, Context, Ledger, UnitOfWork
 from qdledger.policy.kinds_equity import AWARD_LEVELS
@@ -39,20 +40,17 @@ def invest(*, position_id: str, enterprise: str, amount: int, stake: Fraction, l
     def decide(uow: UnitOfWork, ctx: Context) -> dict[str, Any]:
         party = uow.enterprise(enterprise)
         version = policy_book().in_force(PROGRAM, day)
-        prog = version.program
-        applied = [rules.check_amount(prog, amount), rules.check_not_largest(prog, stake, largest_other)]
-        stake_rule, stake_exception = rules.check_stake(prog, stake, special_approval)
-        term_rule, term_exception = rules.check_term(prog, term_years, special_approval)
-        applied += [stake_rule, term_rule, rules.check_discount(prog, party, day, discount)]
+        check_award_eligibility(uow, party, version.program, day)
+        applied, exceptions = _position_rules(version.program, party, amount, stake, largest_other, term_years,
+                                              special_approval, discount, day)
         budget = None
         if project:
             budget, cap_rule = rules.project_legs(party, project, project_budget, amount)
             applied += [cap_rule] if cap_rule else []
         fund = load_fund(uow)
         if source == "pool":
-            applied.append(rules.check_pool(prog, fund.pool_available_from(day), amount, day))
+            applied.append(rules.check_pool(version.program, fund.pool_available_from(day), amount, day))
         uow.claim("position", position_id, enterprise)
-        exceptions = [r for r, used in ((stake_rule, stake_exception), (term_rule, term_exception)) if used]
         party.record(EquityInvested, position_id=position_id, principal=amount, stake=str(stake),
                      largest_other=str(largest_other), term_years=term_years, special_approval=special_approval,
                      exceptions=exceptions, discount=str(discount) if discount is not None else None, project=project,
@@ -62,6 +60,16 @@ def invest(*, position_id: str, enterprise: str, amount: int, stake: Fraction, l
         return position_view(positions(party)[position_id])
 
     return Command("equity.invest", args, decide)
+
+
+def _position_rules(program: Any, party: Any, amount: int, stake: Fraction, largest_other: Fraction, term_years: int,
+                    approval: str, discount: Fraction | None, day: date) -> tuple[list[str], list[str]]:
+    """D10 and D11: the rules applied, and those the special approval was needed for."""
+    applied = [rules.check_amount(program, amount), rules.check_not_largest(program, stake, largest_other)]
+    stake_rule, stake_exception = rules.check_stake(program, stake, approval)
+    term_rule, term_exception = rules.check_term(program, term_years, approval)
+    applied += [stake_rule, term_rule, rules.check_discount(program, party, day, discount)]
+    return applied, [r for r, used in ((stake_rule, stake_exception), (term_rule, term_exception)) if used]
 
 
 def _check_shape(position_id: str, stake: Fraction, largest_other: Fraction, term_years: int, source: str,
