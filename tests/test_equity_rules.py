@@ -243,3 +243,11 @@ def test_sensitivity_names_where_the_lpr_ground_overtakes_the_award(firm):
         return quote_exit(firm, position_id="P1", day=D("2029-01-02"), proceeds=fen, lpr=Fraction(3, 100))["chosen_ground"]
 
     assert (chosen(13_002_054_81), chosen(13_002_054_82)) == ("award_provincial_1", "early_one_year")
+
+
+def test_early_by_years_counts_calendar_years_and_29_february_falls_on_28_february(firm):
+    invest(firm, day="2028-02-29", years=4)  # maturity 2032-02-29; two years earlier is 2030-02-28
+    on_time = quote_exit(firm, position_id="P1", day=D("2030-02-28"), proceeds=600 * WAN, lpr=Fraction(3, 100))
+    one_day_late = quote_exit(firm, position_id="P1", day=D("2030-03-01"), proceeds=600 * WAN, lpr=Fraction(3, 100))
+    assert on_time["chosen_ground"] == "early_two_years" and on_time["maturity"] == "2032-02-29"
+    assert one_day_late["chosen_ground"] == "early_one_year" and one_day_late["early_by_days"] == 730
