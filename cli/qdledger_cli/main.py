@@ -7,6 +7,7 @@ from typing import Annotated
 import typer
 
 from qdledger_cli.commands import demo, docs, enterprise, grant, lpr, policy, report
+from qdledger_cli.commands import equity
 from qdledger_cli.runtime import session
 
 app = typer.Typer(
@@ -19,6 +20,7 @@ app = typer.Typer(
 )
 app.add_typer(enterprise.app, name="enterprise")
 app.add_typer(grant.app, name="grant")
+app.add_typer(equity.app, name="equity")
 app.add_typer(policy.app, name="policy")
 app.add_typer(lpr.app, name="lpr")
 app.add_typer(report.app, name="report")

@@ -63,3 +63,8 @@ def enterprise_view(party: Enterprise) -> dict[str, Any]:
     for extend in VIEW_EXTENSIONS:
         extend(party, view)
     return view
+
+
+from qdledger.equity.views import extend_enterprise_view  # noqa: E402  (capabilities register their figures)
+
+VIEW_EXTENSIONS.append(extend_enterprise_view)

@@ -8,12 +8,26 @@ CASH = "fund:cash"
 OBLIGATED = "budget:obligated"
 GRANTS_PAYABLE = "grants:payable"
 GRANTS_DISBURSED = "grants:disbursed"
+EQUITY_AT_COST = "equity:at_cost"
+EQUITY_POOL = "equity:pool"
+EQUITY_GAIN = "equity:gain"
+EQUITY_LOSS = "equity:loss"
+EQUITY_CONCESSION = "equity:concession"
+EQUITY_DIVIDENDS = "equity:dividends"
+EQUITY_TRUSTEE_COST = "equity:trustee_cost"
 
 CHART: dict[str, Text] = {
     CASH: Text("财政资金（银行存款）", "fund cash"),
     OBLIGATED: Text("已承诺预算", "budget obligated to awards"),
     GRANTS_PAYABLE: Text("应付资助款（已立项未拨付）", "grants payable (awarded, not yet released)"),
     GRANTS_DISBURSED: Text("已拨付资助", "grants disbursed"),
+    EQUITY_AT_COST: Text("财政股权投资（成本）", "fiscal equity investments at cost"),
+    EQUITY_POOL: Text("循环滚动投资资金", "revolving investment pool"),
+    EQUITY_GAIN: Text("股权退出收益", "gain on equity exits"),
+    EQUITY_LOSS: Text("股权退出损失（容错）", "loss on equity exits (tolerated)"),
+    EQUITY_CONCESSION: Text("收益让渡", "return conceded on exits"),
+    EQUITY_DIVIDENDS: Text("股权分红收入", "dividends from equity positions"),
+    EQUITY_TRUSTEE_COST: Text("受托管理机构工作成本", "trustee cost allowance used"),
 }
 
 
