@@ -6,7 +6,7 @@ from typing import Annotated
 
 import typer
 
-from qdledger_cli.commands import demo, docs, enterprise, grant, lpr, policy, report
+from qdledger_cli.commands import audit, demo, docs, enterprise, grant, history, lpr, policy, report
 from qdledger_cli.runtime import session
 
 app = typer.Typer(
@@ -24,6 +24,9 @@ app.add_typer(lpr.app, name="lpr")
 app.add_typer(report.app, name="report")
 app.add_typer(docs.app, name="docs")
 app.command("demo")(demo.demo)
+app.command("digest")(audit.digest)
+app.command("verify")(audit.verify)
+app.command("history")(history.history)
 
 
 def _version(value: bool) -> None:

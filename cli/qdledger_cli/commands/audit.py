@@ -1,0 +1,70 @@
+"""qdledger digest / verify: the tamper-evident chain, checked by anyone who kept a digest."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from qdledger_cli import options as opt
+from qdledger_cli.progress import progress
+from qdledger_cli.runtime import run, say
+
+
+def digest(as_json: opt.Json = False) -> None:
+    """Print the chain's position and digest, to keep outside the system (摘要). Example: qdledger digest --json"""
+    from qdledger.audit.chain import current_digest
+
+    run(as_json, lambda ledger: current_digest(ledger).as_dict(), _render_digest)
+
+
+def verify(
+    digest_: Annotated[str | None, typer.Option("--digest", help="A digest printed earlier by `qdledger digest` (POSITION:HEX or HEX) that this history must contain")] = None,
+    bundle: Annotated[Path | None, typer.Option("--bundle", help="Verify an auditor bundle (a folder made by `qdledger export bundle`) instead of the ledger")] = None,
+    quick: Annotated[bool, typer.Option("--quick", help="Check the chain (and digest) only; skip replay and invariant checks")] = False,
+    as_json: opt.Json = False,
+) -> None:
+    """Recompute the chain, replay every aggregate, re-check every invariant; exit 1 naming the first bad position (核验). Example: qdledger verify --digest 1234:9f2c…"""
+    from qdledger.audit.chain import parse_digest
+
+    wanted = parse_digest(digest_) if digest_ else None
+
+    def action(ledger):
+        if bundle is not None:
+            from qdledger.audit.bundle import verify_bundle
+
+            return verify_bundle(bundle, digest=wanted, quick=quick, progress_factory=progress)
+        from qdledger.audit.rows import event_store
+        from qdledger.audit.verify import verify_ledger
+
+        store = event_store(ledger)
+        total = store.count()
+        store.close()
+        with progress("verify", total) as advance:
+            return verify_ledger(ledger, wanted, advance, replay=not quick).as_dict()
+
+    run(as_json, action, _render_verify, needs_ledger=bundle is None, exit_code_of=lambda r: 0 if r["ok"] else 1)
+
+
+def _render_digest(result: dict) -> None:
+    from qdledger.i18n import tr
+
+    say(tr("位置", "position") + f" {result['position']}")
+    say(tr("摘要", "digest") + f" {result['position']}:{result['digest']}")
+
+
+def _render_verify(result: dict) -> None:
+    from qdledger.i18n import tr
+
+    if result["ok"]:
+        say(tr(f"核验通过：{result['events']} 个事件，{result['aggregates']} 个聚合，链至位置 {result['position']}",
+               f"verified: {result['events']} events, {result['aggregates']} aggregates, chain through position {result['position']}")
+            + (tr("（含摘要）", " (digest matched)") if result["digest_matched"] else ""))
+        say(tr("检查", "checks") + ": " + ", ".join(c["name"] for c in result["checks"]))
+        return
+    lines = [tr(f"核验未通过：首个问题位置 {result['first_bad_position']}", f"verification FAILED: first bad position {result['first_bad_position']}")]
+    lines += [f"  [{p['check']}] " + (f"@{p['position']} " if p["position"] is not None else "") + p["message"] for p in result["problems"][:20]]
+    if result["problem_count"] > 20:
+        lines.append(tr(f"  …共 {result['problem_count']} 个问题", f"  … {result['problem_count']} problems in all"))
+    typer.echo("\n".join(lines), err=False)
