@@ -26,11 +26,10 @@ def verify(
     as_json: opt.Json = False,
 ) -> None:
     """Recompute the chain, replay every aggregate, re-check every invariant; exit 1 naming the first bad position (核验). Example: qdledger verify --digest 1234:9f2c…"""
-    from qdledger.audit.chain import parse_digest
-
-    wanted = parse_digest(digest_) if digest_ else None
-
     def action(ledger):
+        from qdledger.audit.chain import parse_digest
+
+        wanted = parse_digest(digest_) if digest_ else None
         if bundle is not None:
             from qdledger.audit.bundle import verify_bundle
 

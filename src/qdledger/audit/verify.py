@@ -74,7 +74,8 @@ def verify_ledger(ledger: Any, digest: tuple[int | None, str] | None = None, pro
     """Verify the ledger as stored now; on a clean result, extend the kept chain over unsealed events."""
     store = event_store(ledger)
     try:
-        end = store.last_position()
+        sealed = store.last_link()
+        end = max(store.last_position(), sealed[0] if sealed else 0)  # later saves are not this run's
         kept = (link for page in store.links() for link in page if link[0] <= end)
         report = verify_rows(store.pages(0, end), kept, Decoder(ledger) if replay else None, digest, progress)
         if report.ok:
