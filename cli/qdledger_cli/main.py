@@ -6,7 +6,7 @@ from typing import Annotated
 
 import typer
 
-from qdledger_cli.commands import audit, demo, docs, enterprise, grant, history, lpr, policy, report
+from qdledger_cli.commands import audit, demo, docs, enterprise, grant, history, lpr, policy, report, views
 from qdledger_cli.runtime import session
 
 app = typer.Typer(
@@ -27,6 +27,8 @@ app.command("demo")(demo.demo)
 app.command("digest")(audit.digest)
 app.command("verify")(audit.verify)
 app.command("history")(history.history)
+app.command("rebuild")(views.rebuild)
+app.add_typer(views.app, name="views")
 
 
 def _version(value: bool) -> None:

@@ -53,6 +53,7 @@ def run(as_json: bool, action: Callable[[Any], dict[str, Any]],
             from qdledger.ledger.storage import open_ledger
 
             ledger = open_ledger(session.ledger)
+            _follow_views(ledger)
         result = action(ledger)
     except LedgerError as error:
         _report(error, as_json)
@@ -72,6 +73,18 @@ def run(as_json: bool, action: Callable[[Any], dict[str, Any]],
         code = exit_code_of(result)
         if code:
             raise typer.Exit(code)
+
+
+def _follow_views(ledger: Any) -> None:
+    """Once a read-model file exists, every write brings it up to date."""
+    from pathlib import Path
+
+    from qdledger.ledger.storage import ledger_location
+    from qdledger.views.location import follow, views_location
+
+    path = views_location(ledger_location(session.ledger))
+    if path and Path(path).exists():
+        ledger.followers.append(follow(path))
 
 
 def _report(error: LedgerError, as_json: bool) -> None:
