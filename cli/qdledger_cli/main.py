@@ -6,7 +6,7 @@ from typing import Annotated
 
 import typer
 
-from qdledger_cli.commands import audit, demo, docs, enterprise, grant, history, lpr, policy, report, views
+from qdledger_cli.commands import audit, demo, docs, enterprise, export, grant, history, lpr, policy, report, views
 from qdledger_cli.runtime import session
 
 app = typer.Typer(
@@ -29,6 +29,7 @@ app.command("verify")(audit.verify)
 app.command("history")(history.history)
 app.command("rebuild")(views.rebuild)
 app.add_typer(views.app, name="views")
+app.add_typer(export.app, name="export")
 
 
 def _version(value: bool) -> None:

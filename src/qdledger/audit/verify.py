@@ -55,6 +55,7 @@ class Report:
                  *(c.name for c in registry.LEDGER_CHECKS)]
         if self.digest_matched is not None:
             names.append("digest")
+        names += [p.check for p in self.problems]
         return {
             "ok": self.ok, "first_bad_position": self.first_bad_position(),
             "position": self.position, "digest": self.head.hex(), "events": self.events,
