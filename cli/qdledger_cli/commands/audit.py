@@ -12,15 +12,25 @@ from qdledger_cli.progress import progress
 from qdledger_cli.runtime import run, say
 
 
-def digest(as_json: opt.Json = False) -> None:
-    """Print the chain's position and digest, to keep outside the system (摘要). Example: qdledger digest --json"""
+def digest(
+    out: Annotated[Path | None, typer.Option("--out", help="Also write POSITION:HEX to this file (to keep outside the system)")] = None,
+    as_json: opt.Json = False,
+) -> None:
+    """Print the chain's position and digest, to keep outside the system (摘要). Example: qdledger digest --out kept-digest.txt"""
     from qdledger.audit.chain import current_digest
 
-    run(as_json, lambda ledger: current_digest(ledger).as_dict(), _render_digest)
+    def action(ledger):
+        kept = current_digest(ledger).as_dict()
+        if out is not None:
+            out.write_text(f"{kept['position']}:{kept['digest']}\n", encoding="utf-8")
+            return {**kept, "out": str(out)}
+        return kept
+
+    run(as_json, action, _render_digest)
 
 
 def verify(
-    digest_: Annotated[str | None, typer.Option("--digest", help="A digest printed earlier by `qdledger digest` (POSITION:HEX or HEX) that this history must contain")] = None,
+    digest_: Annotated[str | None, typer.Option("--digest", help="A digest printed earlier by `qdledger digest` (POSITION:HEX or HEX, or @FILE to read it from a file) that this history must contain")] = None,
     bundle: Annotated[Path | None, typer.Option("--bundle", help="Verify an auditor bundle (a folder made by `qdledger export bundle`) instead of the ledger")] = None,
     quick: Annotated[bool, typer.Option("--quick", help="Check the chain (and digest) only; skip replay and invariant checks")] = False,
     as_json: opt.Json = False,
@@ -29,7 +39,7 @@ def verify(
     def action(ledger):
         from qdledger.audit.chain import parse_digest
 
-        wanted = parse_digest(digest_) if digest_ else None
+        wanted = parse_digest(_digest_text(digest_)) if digest_ else None
         if bundle is not None:
             from qdledger.audit.bundle import verify_bundle
 
@@ -46,9 +56,24 @@ def verify(
     run(as_json, action, _render_verify, needs_ledger=bundle is None, exit_code_of=lambda r: 0 if r["ok"] else 1)
 
 
+def _digest_text(given: str) -> str:
+    if not given.startswith("@"):
+        return given
+    from qdledger.errors import BadInput
+    from qdledger.i18n import Text
+
+    try:
+        return Path(given[1:]).read_text(encoding="utf-8").strip()
+    except OSError:
+        raise BadInput(Text(f"无法读取摘要文件 {given[1:]}", f"cannot read the digest file {given[1:]}"), field="digest") from None
+
+
 def _render_digest(result: dict) -> None:
     from qdledger.i18n import tr
 
+    if "out" in result:
+        say(tr(f"位置 {result['position']} 的摘要已写入 {result['out']}", f"digest at position {result['position']} written to {result['out']}"))
+        return
     say(tr("位置", "position") + f" {result['position']}")
     say(tr("摘要", "digest") + f" {result['position']}:{result['digest']}")
 

@@ -75,8 +75,8 @@ def _render(result: dict) -> None:
     from qdledger.i18n import tr
 
     if "bundle" in result:
-        say(tr(f"审计包 {result['bundle']}：{result['events']} 个事件，摘要 {result['position']}:{result['digest']}",
-               f"bundle {result['bundle']}: {result['events']} events, digest {result['position']}:{result['digest']}"))
+        say(tr(f"审计包 {result['bundle']}：{result['events']} 个事件，至位置 {result['position']}（摘要见 digest.json）",
+               f"bundle {result['bundle']}: {result['events']} events through position {result['position']} (digest in digest.json)"))
         return
     for path in result["files"]:
         say(tr("已写入 ", "wrote ") + path)

@@ -55,5 +55,8 @@ def update(views: ViewsPath = None, as_json: opt.Json = False) -> None:
 def _render(result: dict) -> None:
     from qdledger.i18n import tr
 
-    say(tr(f"查询库 {result['views']} 已至位置 {result['position']}（本次 {result['applied']} 个事件）",
-           f"read models {result['views']} are at position {result['position']} ({result['applied']} events applied)"))
+    from pathlib import Path
+
+    name = Path(result["views"]).name
+    say(tr(f"查询库 {name} 已至位置 {result['position']}（本次 {result['applied']} 个事件）",
+           f"read models {name} are at position {result['position']} ({result['applied']} events applied)"))
