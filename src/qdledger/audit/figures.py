@@ -48,29 +48,48 @@ def feed(figure: str, account: str, measure: str) -> None:
 
 
 class Running:
-    """Debits and credits per account so far, and the figures they make."""
+    """Debits and credits per account so far, and the figures they make, kept as postings arrive."""
 
     def __init__(self) -> None:
         self.debits: dict[str, int] = {}
         self.credits: dict[str, int] = {}
+        self.values: dict[str, int] = {f.name: 0 for f in FIGURES}
+        self.feeds: dict[str, list[tuple[str, str]]] = {}
+        for figure in FIGURES:
+            for account, measure in figure.lines:
+                self.feeds.setdefault(account, []).append((figure.name, measure))
 
-    def post(self, postings: Iterable[tuple[str, int]]) -> None:
+    def post(self, postings: Iterable[tuple[str, int]]) -> set[str]:
+        """Add postings; return the names of the figures they changed."""
+        changed: set[str] = set()
         for account, fen in postings:
-            if fen >= 0:
-                self.debits[account] = self.debits.get(account, 0) + fen
-            else:
-                self.credits[account] = self.credits.get(account, 0) - fen
-
-    def measure(self, account: str, measure: str) -> int:
-        debit, credit = self.debits.get(account, 0), self.credits.get(account, 0)
-        return {"debits": debit, "credits": credit, "balance": debit - credit, "credit_balance": credit - debit}[measure]
+            debit, credit = (fen, 0) if fen >= 0 else (0, -fen)
+            self.debits[account] = self.debits.get(account, 0) + debit
+            self.credits[account] = self.credits.get(account, 0) + credit
+            for name, measure in self.feeds.get(account, ()):
+                delta = measure_of(measure, debit, credit)
+                if delta:
+                    self.values[name] += delta
+                    changed.add(name)
+        return changed
 
     def figures(self) -> dict[str, int]:
-        return {f.name: sum(self.measure(a, m) for a, m in f.lines) for f in FIGURES}
+        return dict(self.values)
 
     def balances(self) -> dict[str, int]:
         names = sorted(set(self.debits) | set(self.credits))
-        return {name: self.measure(name, "balance") for name in names}
+        return {name: self.debits.get(name, 0) - self.credits.get(name, 0) for name in names}
+
+
+def measure_of(measure: str, debit: int, credit: int) -> int:
+    """How much one posting's debit and credit add to a measure of its account."""
+    if measure == "debits":
+        return debit
+    if measure == "credits":
+        return credit
+    if measure == "balance":
+        return debit - credit
+    return credit - debit
 
 
 def figures_json(figures: dict[str, int]) -> dict[str, str | None]:

@@ -34,11 +34,14 @@ def history(ledger: Ledger, entity: str, as_of: date | None = None, known_at: da
              and (known_at is None or e.timestamp <= known_at)]
     shown.sort(key=lambda pe: (pe[1].business_date, pe[0]))
     running = Running()
+    totals = figures_json(running.figures())
     rows = []
     for position, event in shown:
         postings = event.postings()
-        running.post(postings)
-        rows.append(event_row(position, event, postings, running.figures()))
+        changed = running.post(postings)
+        if changed:
+            totals = {**totals, **{name: yuan(running.values[name]) for name in changed}}
+        rows.append(event_row(position, event, postings, totals))
     return {"entity": f"{kind}:{key}", "party": party, "as_of": as_of.isoformat() if as_of else None,
             "known_at": known_at.isoformat() if known_at else None, "events": rows,
             "totals": figures_json(running.figures()), "accounts": accounts_json(running.balances())}
@@ -81,16 +84,19 @@ def entity_events(ledger: Ledger, party: str, entity: str | None) -> list[tuple[
     return [(p, e) for p, e in events if isinstance(e, LedgerEvent) and (entity is None or entity in e.entity_keys())]
 
 
-def event_row(position: int, event: LedgerEvent, postings: list[tuple[str, int]], totals: dict[str, int]) -> dict[str, Any]:
+SCALARS = (str, int, bool, float, type(None))
+
+
+def event_row(position: int, event: LedgerEvent, postings: list[tuple[str, int]], totals: dict[str, str | None]) -> dict[str, Any]:
     payload = event.payload()
     return {
         "position": position, "version": event.originator_version, "type": type(event).__name__,
         "business_date": event.business_date.isoformat(), "recorded_at": event.timestamp.isoformat(),
         "actor": event.actor, "reference": event.reference, "entities": list(event.entity_keys()),
         "rules": rules_of(payload), "policy_version": payload.get("policy_version"),
-        "facts": {k: _plain(v) for k, v in payload.items()},
+        "facts": {k: v if type(v) in SCALARS else _plain(v) for k, v in payload.items()},
         "postings": [{"account": account, "amount": yuan(fen)} for account, fen in postings],
-        "totals": figures_json(totals),
+        "totals": totals,
     }
 
 
@@ -98,7 +104,7 @@ def rules_of(payload: dict[str, Any]) -> list[str]:
     """The rule ids a fact names: ``rules``, ``rule`` and any ``…_rule`` field."""
     found: list[str] = []
     for key, value in payload.items():
-        if key in ("rules", "rule", "rule_ids") or key.endswith("_rule"):
+        if "rule" in key and (key in ("rules", "rule", "rule_ids") or key.endswith("_rule")):
             for item in value if isinstance(value, (list, tuple)) else [value]:
                 if isinstance(item, str) and item and item not in found:
                     found.append(item)

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from qdledger.audit.figures import FIGURES
+from qdledger.audit.figures import FIGURES, measure_of
 from qdledger.grants.events import GrantAwarded, MilestoneRecorded, TrancheReleased
 from qdledger.ledger.accounts import CHART
 from qdledger.ledger.enterprise import Enterprise
@@ -86,11 +86,7 @@ def _post(event: LedgerEvent, view: Projection, entity: str | None) -> None:
             for figure in FIGURES:
                 for fed, measure in figure.lines:
                     if fed == account:
-                        batch.add("enterprises", view.party, **{f"{figure.name}_fen": _measure(measure, debit, credit)})
-
-
-def _measure(measure: str, debit: int, credit: int) -> int:
-    return {"debits": debit, "credits": credit, "balance": debit - credit, "credit_balance": credit - debit}[measure]
+                        batch.add("enterprises", view.party, **{f"{figure.name}_fen": measure_of(measure, debit, credit)})
 
 
 @projects(Enterprise.Registered)
