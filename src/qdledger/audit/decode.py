@@ -44,9 +44,15 @@ class Decoder:
         if cls is None:
             cls = self.classes[topic] = resolve_topic(topic)
         data = loads(state)
+        names = self.names
         for key, value in data.items():
             kind = type(value)
-            if kind is dict or kind is list:
+            if kind is dict:
+                if len(value) == 2 and "_type_" in value and type(value.get("_data_")) is str:
+                    data[key] = names[value["_type_"]].decode(value["_data_"])  # dates, times: the common case
+                else:
+                    data[key] = self._value(value)
+            elif kind is list:
                 data[key] = self._value(value)
         data["originator_id"] = uid
         data["originator_version"] = version

@@ -22,6 +22,10 @@ class Batch:
     def insert(self, table: str, row: dict[str, Any]) -> None:
         self.inserts[(table, tuple(row))].append(tuple(row.values()))
 
+    def rows(self, table: str, columns: tuple[str, ...]) -> list[tuple]:
+        """The list to append value tuples to, for tables written once per event (the hot path)."""
+        return self.inserts[(table, columns)]
+
     def set(self, table: str, key: Any, **values: Any) -> None:
         self.sets.setdefault((table, key), {}).update(values)
 

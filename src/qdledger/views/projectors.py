@@ -14,14 +14,38 @@ from qdledger.ledger.events import LedgerEvent
 from qdledger.views.batch import Batch
 
 
+EVENT_COLUMNS = ("position", "aggregate_id", "version", "type", "topic", "party", "entities", "business_date",
+                 "recorded_at", "actor", "reference", "state")
+POSTING_COLUMNS = ("position", "line", "account", "fen", "business_date", "party", "entity")
+
+
 class Projection:
-    """What a projector sees: the event's position and party, and the batch to write to."""
+    """What a projector sees: the event's position and party, and the batch to write to.
+
+    Postings are summed per page (trial balance and party figures) and written as a few
+    additions when the page ends, since a page holds many postings to the same accounts."""
 
     def __init__(self, batch: Batch, parties: dict[str, str]) -> None:
         self.batch = batch
         self.parties = parties  # aggregate id hex → party id
         self.position = 0
         self.party: str | None = None
+        self.events = batch.rows("events", EVENT_COLUMNS)
+        self.postings = batch.rows("postings", POSTING_COLUMNS)
+        self.accounts: dict[str, list[int]] = {}  # account → [debits, credits]
+        self.figures: dict[tuple[str, str], int] = {}  # (party, column) → fen
+        self.feeds = {account: [(f"{figure.name}_fen", measure) for figure in FIGURES for fed, measure in figure.lines
+                                if fed == account] for figure in FIGURES for account, _ in figure.lines}
+
+    def finish(self) -> None:
+        """Turn the page's sums into additions on the batch."""
+        for account, (debit, credit) in self.accounts.items():
+            self.batch.add("trial_balance", account, debit_fen=debit, credit_fen=credit, balance_fen=debit - credit)
+            text = CHART.get(account)
+            if text is not None:
+                self.batch.set("trial_balance", account, label_zh=text.zh, label_en=text.en)
+        for (party, column), fen in self.figures.items():
+            self.batch.add("enterprises", party, **{column: fen})
 
 
 Projector = Callable[[Any, Projection], None]
@@ -52,41 +76,35 @@ def project(event: Any, view: Projection, raw_state: bytes, topic: str) -> None:
     oid = event.originator_id.hex
     if isinstance(event, Enterprise.Registered):
         view.parties[oid] = event.key
-    view.party = view.parties.get(oid)
-    batch = view.batch
+    party = view.party = view.parties.get(oid)
+    state = raw_state.decode("utf-8", "replace")
     if isinstance(event, LedgerEvent):
         entities = event.entity_keys()
-        batch.insert("events", {
-            "position": view.position, "aggregate_id": oid, "version": event.originator_version,
-            "type": type(event).__name__, "topic": topic, "party": view.party, "entities": ",".join(entities),
-            "business_date": event.business_date.isoformat(), "recorded_at": event.timestamp.isoformat(),
-            "actor": event.actor, "reference": event.reference, "state": raw_state.decode("utf-8", "replace")})
-        _post(event, view, entities[0] if entities else None)
+        day = event.business_date.isoformat()
+        view.events.append((view.position, oid, event.originator_version, type(event).__name__, topic, party,
+                            ",".join(entities), day, event.timestamp.isoformat(), event.actor, event.reference, state))
+        _post(event, view, entities[0] if entities else None, day)
     else:
-        batch.insert("events", {
-            "position": view.position, "aggregate_id": oid, "version": event.originator_version,
-            "type": type(event).__qualname__, "topic": topic, "party": view.party, "entities": "",
-            "business_date": None, "recorded_at": event.timestamp.isoformat(), "actor": None, "reference": None,
-            "state": raw_state.decode("utf-8", "replace")})
+        view.events.append((view.position, oid, event.originator_version, type(event).__qualname__, topic, party, "",
+                            None, event.timestamp.isoformat(), None, None, state))
     for projector in projectors_for(type(event)):
         projector(event, view)
 
 
-def _post(event: LedgerEvent, view: Projection, entity: str | None) -> None:
-    batch = view.batch
-    day = event.business_date.isoformat()
+def _post(event: LedgerEvent, view: Projection, entity: str | None, day: str) -> None:
+    accounts, feeds, party = view.accounts, view.feeds, view.party
     for line, (account, fen) in enumerate(event.postings()):
-        batch.insert("postings", {"position": view.position, "line": line, "account": account, "fen": fen,
-                                  "business_date": day, "party": view.party, "entity": entity})
+        view.postings.append((view.position, line, account, fen, day, party, entity))
+        sums = accounts.get(account)
+        if sums is None:
+            sums = accounts[account] = [0, 0]
         debit, credit = (fen, 0) if fen >= 0 else (0, -fen)
-        batch.add("trial_balance", account, debit_fen=debit, credit_fen=credit, balance_fen=fen)
-        if account in CHART:
-            batch.set("trial_balance", account, label_zh=CHART[account].zh, label_en=CHART[account].en)
-        if view.party is not None:
-            for figure in FIGURES:
-                for fed, measure in figure.lines:
-                    if fed == account:
-                        batch.add("enterprises", view.party, **{f"{figure.name}_fen": measure_of(measure, debit, credit)})
+        sums[0] += debit
+        sums[1] += credit
+        if party is not None and account in feeds:
+            for column, measure in feeds[account]:
+                key = (party, column)
+                view.figures[key] = view.figures.get(key, 0) + measure_of(measure, debit, credit)
 
 
 @projects(Enterprise.Registered)

@@ -76,6 +76,7 @@ def catch_up(ledger: Any, path: str | Path, progress: Callable[[int], None] | No
                     for row in page:
                         view.position = row[0]
                         project(decode(row), view, row[4], row[3])
+                    view.finish()
                     view.batch.flush(conn)
                     conn.execute(f"INSERT INTO {TRACKING} (name, position) VALUES (?, ?) "
                                  "ON CONFLICT(name) DO UPDATE SET position = excluded.position", (NAME, page[-1][0]))
