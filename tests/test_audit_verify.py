@@ -59,6 +59,8 @@ def test_cli_digest_and_verify(cli):
     assert cli.ok("verify", "--digest", token)["ok"] is True
     cli.ok("grant", "release", "G1", "--amount", "400万", "--date", "2025-01-10")
     assert cli.ok("verify", "--digest", token)["digest_matched"] is True  # history only grew
+    quiet = cli("--quiet", "verify", json_out=False)
+    assert (quiet.code, quiet.stdout, quiet.stderr) == (0, "", "")
     ledger = open_ledger(cli.ledger)
     try:
         RawEvents(ledger).flip_byte(kept["position"], 10)

@@ -37,7 +37,11 @@ def _render(result: dict) -> None:
         before = e["totals"]
     show_table(title, [tr("业务日期", "date"), tr("事件", "event"), tr("凭证", "reference"), tr("变动", "change"),
                        tr("规则", "rules")], rows)
-    show_table(tr("合计", "Totals"), [tr("项目", "figure"), tr("金额", "amount")], [[k, v] for k, v in result["totals"].items()])
+    from qdledger.audit.figures import FIGURES
+
+    labels = {f.name: f.label.render() for f in FIGURES}
+    show_table(tr("合计", "Totals"), [tr("项目", "figure"), tr("金额", "amount")],
+               [[labels.get(k, k), v] for k, v in result["totals"].items()])
 
 
 def _changes(before: dict, after: dict) -> str:
