@@ -58,6 +58,7 @@ def test_known_at_shows_a_backdated_fact_only_once_it_was_recorded(ledger):
     everything = history(ledger, "grant:G1")
     assert [e["business_date"] for e in everything["events"]] == ["2024-12-20", "2025-01-05", "2025-01-10"]
     assert [e["totals"]["disbursed"] for e in everything["events"]] == ["0.00", "1000000.00", "4000000.00"]
+    assert [e["recorded_late"] for e in everything["events"]] == [False, True, False]
     then = history(ledger, "grant:G1", known_at=last_known)
     assert [e["business_date"] for e in then["events"]] == ["2024-12-20", "2025-01-10"]
     assert then["totals"]["disbursed"] == "3000000.00"

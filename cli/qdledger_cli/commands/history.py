@@ -7,7 +7,7 @@ from typing import Annotated
 import typer
 
 from qdledger_cli import options as opt
-from qdledger_cli.runtime import run, show_table
+from qdledger_cli.runtime import run, say, show_table
 
 
 def history(
@@ -28,15 +28,18 @@ def history(
 def _render(result: dict) -> None:
     from qdledger.i18n import tr
 
-    title = tr("历史", "History") + f" {result['entity']}" + (f" as of {result['as_of']}" if result["as_of"] else "") \
-        + (f" known at {result['known_at']}" if result["known_at"] else "")
+    title = tr("历史", "History") + f" {result['entity']}" \
+        + (tr(f"，业务日期截至 {result['as_of']}", f" as of {result['as_of']}") if result["as_of"] else "") \
+        + (tr(f"，记录时点 {result['known_at']}", f" known at {result['known_at']}") if result["known_at"] else "")
     rows, before = [], {}
     for e in result["events"]:
-        rows.append([e["business_date"], e["type"], e["reference"] or "—", _changes(before, e["totals"]) or "—",
-                     "\n".join(e["rules"]) or "—"])
+        rows.append([e["business_date"] + (" *" if e["recorded_late"] else ""), e["type"], e["reference"] or "—",
+                     _changes(before, e["totals"]) or "—", "\n".join(e["rules"]) or "—"])
         before = e["totals"]
     show_table(title, [tr("业务日期", "date"), tr("事件", "event"), tr("凭证", "reference"), tr("变动", "change"),
                        tr("规则", "rules")], rows)
+    if any(e["recorded_late"] for e in result["events"]):
+        say(tr("* 补记：记录时间晚于业务日期更晚的事实", "* recorded late: after a fact with a later business date"))
     from qdledger.audit.figures import FIGURES
 
     labels = {f.name: f.label.render() for f in FIGURES}

@@ -30,6 +30,7 @@ def history(ledger: Ledger, entity: str, as_of: date | None = None, known_at: da
     kind, key = resolve_entity(ledger, entity)
     party = key if kind == "enterprise" else ledger.read().get(kind, key).owner
     events = entity_events(ledger, party, None if kind == "enterprise" else f"{kind}:{key}")
+    late = recorded_late(events)
     shown = [(p, e) for p, e in events if (as_of is None or e.business_date <= as_of)
              and (known_at is None or e.timestamp <= known_at)]
     shown.sort(key=lambda pe: (pe[1].business_date, pe[0]))
@@ -41,10 +42,20 @@ def history(ledger: Ledger, entity: str, as_of: date | None = None, known_at: da
         changed = running.post(postings)
         if changed:
             totals = {**totals, **{name: yuan(running.values[name]) for name in changed}}
-        rows.append(event_row(position, event, postings, totals))
+        rows.append({**event_row(position, event, postings, totals), "recorded_late": position in late})
     return {"entity": f"{kind}:{key}", "party": party, "as_of": as_of.isoformat() if as_of else None,
             "known_at": known_at.isoformat() if known_at else None, "events": rows,
             "totals": figures_json(running.figures()), "accounts": accounts_json(running.balances())}
+
+
+def recorded_late(events: list[tuple[int, LedgerEvent]]) -> set[int]:
+    """Positions of facts dated before a fact recorded earlier: backdated entries an auditor should see."""
+    late, latest = set(), None
+    for position, event in sorted(events, key=lambda pe: pe[0]):
+        if latest is not None and event.business_date < latest:
+            late.add(position)
+        latest = event.business_date if latest is None else max(latest, event.business_date)
+    return late
 
 
 def resolve_entity(ledger: Ledger, entity: str) -> tuple[str, str]:
