@@ -15,6 +15,7 @@ from typing import Any
 
 from qdledger.errors import LedgerError
 from qdledger.grants.events import TrancheReleased
+from qdledger.grants.service import RELEASE_CHECKS
 from qdledger.i18n import Text
 from qdledger.ledger.enterprise import Enterprise
 from qdledger.ledger.handles import Handle, aggregate_id
@@ -38,9 +39,13 @@ class Problem:
 class Replayed:
     """Every aggregate rebuilt from the stored events, with the balance of every account."""
 
-    aggregates: dict[Any, Any] = field(default_factory=dict)
+    aggregates: dict[str, Any] = field(default_factory=dict)  # by aggregate id as 32 hex digits
     balances: dict[str, int] = field(default_factory=dict)
-    last_position: dict[Any, int] = field(default_factory=dict)
+    last_position: dict[str, int] = field(default_factory=dict)
+
+    def position_of(self, aggregate: Any) -> int | None:
+        """Where the aggregate's last event sits in the ledger."""
+        return self.last_position.get(aggregate.id.hex)
     events: int = 0
 
     def parties(self) -> Iterator[Enterprise]:
@@ -61,8 +66,6 @@ EVENT_CHECKS: dict[type, list[EventCheck]] = {}
 
 def recheck_release(party: Enterprise, event: TrancheReleased) -> Iterator[Text]:
     """A release re-decided against the grant as recorded before it: date, blocks, ceiling as of its date."""
-    from qdledger.grants.service import RELEASE_CHECKS
-
     grant = party.grants.get(event.grant_id)
     if grant is None:
         yield Text(f"拨付的项目 {event.grant_id} 未立项", f"release for grant {event.grant_id}, which was never awarded")
@@ -113,19 +116,19 @@ def check_ids_indexed(replayed: Replayed) -> Iterator[Problem]:
         entity = f"{aggregate.kind}:{aggregate.key}"
         if aggregate.id != aggregate_id(aggregate.kind, aggregate.key):
             yield Problem("ids_indexed", Text(f"编号 {entity} 的索引位置不符", f"id handle {entity} is stored under the wrong id"),
-                          replayed.last_position.get(aggregate.id), entity)
+                          replayed.position_of(aggregate), entity)
         elif aggregate.kind in ("enterprise", "grant") and aggregate.owner not in parties:
             yield Problem("ids_indexed", Text(f"编号 {entity} 指向不存在的主体 {aggregate.owner}",
                                               f"id {entity} points at a party that does not exist: {aggregate.owner}"),
-                          replayed.last_position.get(aggregate.id), entity)
+                          replayed.position_of(aggregate), entity)
         elif aggregate.kind == "grant" and aggregate.key not in parties[aggregate.owner].grants:
             yield Problem("ids_indexed", Text(f"项目 {aggregate.key} 不在其主体 {aggregate.owner} 名下",
                                               f"grant {aggregate.key} is not held by its party {aggregate.owner}"),
-                          replayed.last_position.get(aggregate.id), entity)
+                          replayed.position_of(aggregate), entity)
 
 
 def _grant_problem(check: str, replayed: Replayed, party: Enterprise, grant_id: str, message: Text) -> Problem:
-    return Problem(check, message, replayed.last_position.get(party.id), f"grant:{grant_id}")
+    return Problem(check, message, replayed.position_of(party), f"grant:{grant_id}")
 
 
 LEDGER_CHECKS: list[Check] = [

@@ -186,7 +186,7 @@ def _replay(row: Row, decoder: Decoder, replayed: Replayed, report: Report) -> N
         report.add(Problem("replay", Text(f"位置 {position} 的事件无法解码：{error}", f"the event at position {position} cannot be decoded: {error}"), position))
         return
     aggregates = replayed.aggregates
-    oid = event.originator_id
+    oid = row[1]  # the id as stored: a string hashes faster than a UUID
     before = aggregates.get(oid)
     event_checks = registry.EVENT_CHECKS.get(type(event))
     if event_checks and before is not None:
