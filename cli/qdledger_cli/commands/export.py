@@ -22,9 +22,10 @@ def statement(
     out: Out, fmt: Format = "xlsx", as_json: opt.Json = False,
 ) -> None:
     """A party's statement: its figures as `enterprise show` gives them and every fact with running totals (对账单). Example: qdledger export statement E001 --format xlsx --out E001.xlsx"""
-    from qdledger.audit.exports import statement as build, statement_tables, write
+    from qdledger.audit.exports import check_format, statement as build, statement_tables, write
 
     def action(ledger):
+        check_format(fmt)
         data = build(ledger, enterprise)
         return {"enterprise": enterprise, "format": fmt, "files": write(statement_tables(data), fmt, out),
                 "lines": len(data["lines"]), "totals": data["totals"]}
@@ -35,11 +36,12 @@ def statement(
 @app.command("ledger")
 def ledger_(out: Out, fmt: Format = "xlsx", as_json: opt.Json = False) -> None:
     """The whole ledger: parties, grants, events, postings, trial balance (全账导出). Example: qdledger export ledger --format csv --out ledger-csv"""
-    from qdledger.audit.exports import ledger_tables, write
+    from qdledger.audit.exports import check_format, ledger_tables, write
 
     def action(ledger):
         from qdledger.audit.rows import event_store
 
+        check_format(fmt)
         store = event_store(ledger)
         total = store.count()
         store.close()

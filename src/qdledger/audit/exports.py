@@ -92,8 +92,7 @@ def ledger_tables(ledger: Any, progress: Callable[[int], None] | None = None) ->
 
 def write(tables: Tables, fmt: str, out: Path) -> list[str]:
     """Write tables in a format; CSV makes a folder of files. Returns the files written."""
-    if fmt not in FORMATS:
-        raise BadInput(Text(f"格式应为 {'/'.join(FORMATS)}", f"format must be one of {'/'.join(FORMATS)}"), field="format")
+    check_format(fmt)
     out = Path(out)
     if fmt == "json":
         out.parent.mkdir(parents=True, exist_ok=True)
@@ -111,6 +110,11 @@ def write(tables: Tables, fmt: str, out: Path) -> list[str]:
             written.append(str(path))
         return written
     return [_xlsx(tables, out)]
+
+
+def check_format(fmt: str) -> None:
+    if fmt not in FORMATS:
+        raise BadInput(Text(f"格式应为 {'/'.join(FORMATS)}", f"format must be one of {'/'.join(FORMATS)}"), field="format")
 
 
 def _columns(rows: list[dict[str, Any]]) -> list[str]:

@@ -217,10 +217,11 @@ class PostgresStore(EventStore):
         from psycopg import sql
 
         self._ensure_chain()
-        statement = sql.SQL("INSERT INTO {} (position, link) VALUES (%s, %s) ON CONFLICT (position) DO NOTHING").format(self.chain)
+        statement = sql.SQL("INSERT INTO {} (position, link) SELECT * FROM unnest(%s::bigint[], %s::bytea[]) "
+                            "ON CONFLICT (position) DO NOTHING").format(self.chain)
         with self.datastore.get_connection() as conn:
             with conn.transaction(), conn.cursor() as cur:
-                cur.executemany(statement, links)
+                cur.execute(statement, ([p for p, _ in links], [h for _, h in links]))
 
 
 class MemoryStore(EventStore):
