@@ -7,7 +7,7 @@ import json
 import os
 import sys
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import typer
@@ -21,6 +21,7 @@ class Session:
     ledger: str | None = None
     actor: str | None = None
     quiet: bool = False
+    view_problems: list[str] = field(default_factory=list)
 
 
 session = Session()
@@ -65,6 +66,9 @@ def run(as_json: bool, action: Callable[[Any], dict[str, Any]],
     finally:
         if ledger is not None:
             ledger.close()
+    for problem in session.view_problems:
+        typer.echo(tr(f"注意：查询库未能更新（{problem}），请运行 qdledger rebuild",
+                      f"note: the read models were not updated ({problem}); run qdledger rebuild"), err=True)
     if as_json:
         print(json.dumps(result, ensure_ascii=False, indent=2))
     elif render is not None and not session.quiet:
@@ -84,7 +88,7 @@ def _follow_views(ledger: Any) -> None:
 
     path = views_location(ledger_location(session.ledger))
     if path and Path(path).exists():
-        ledger.followers.append(follow(path))
+        ledger.followers.append(follow(path, session.view_problems))
 
 
 def _report(error: LedgerError, as_json: bool) -> None:

@@ -21,8 +21,12 @@ def views_location(ledger_location: str) -> str | None:
     return str(path.with_name(path.stem + ".views.db" if path.suffix == ".db" else path.name + ".views.db"))
 
 
-def follow(path: str) -> Callable[[Any], None]:
-    """A ledger follower that keeps the file current after every save (a busy file catches up next time)."""
+def follow(path: str, problems: list[str] | None = None) -> Callable[[Any], None]:
+    """A ledger follower that keeps the file current after every save.
+
+    The save has already succeeded when it runs, so it never fails the write: a busy file simply
+    catches up next time, and any other problem is noted in ``problems`` (``qdledger rebuild``
+    rebuilds the file from the log)."""
     def after_save(ledger: Any) -> None:
         import sqlite3
 
@@ -32,5 +36,8 @@ def follow(path: str) -> Callable[[Any], None]:
             catch_up(ledger, path)
         except sqlite3.OperationalError:
             pass
+        except Exception as error:  # noqa: BLE001 - the write stands; say what the read models missed
+            if problems is not None:
+                problems.append(f"{type(error).__name__}: {error}")
 
     return after_save
