@@ -30,6 +30,7 @@ class Projection:
         self.parties = parties  # aggregate id hex → party id
         self.position = 0
         self.party: str | None = None
+        self.recorded_at = ""  # the event's recording time, ISO, formatted once
         self.events = batch.rows("events", EVENT_COLUMNS)
         self.postings = batch.rows("postings", POSTING_COLUMNS)
         self.accounts: dict[str, list[int]] = {}  # account → [debits, credits]
@@ -78,15 +79,16 @@ def project(event: Any, view: Projection, raw_state: bytes, topic: str) -> None:
         view.parties[oid] = event.key
     party = view.party = view.parties.get(oid)
     state = raw_state.decode("utf-8", "replace")
+    recorded = view.recorded_at = event.timestamp.isoformat()
     if isinstance(event, LedgerEvent):
         entities = event.entity_keys()
         day = event.business_date.isoformat()
         view.events.append((view.position, oid, event.originator_version, type(event).__name__, topic, party,
-                            ",".join(entities), day, event.timestamp.isoformat(), event.actor, event.reference, state))
+                            ",".join(entities), day, recorded, event.actor, event.reference, state))
         _post(event, view, entities[0] if entities else None, day)
     else:
         view.events.append((view.position, oid, event.originator_version, type(event).__qualname__, topic, party, "",
-                            None, event.timestamp.isoformat(), None, None, state))
+                            None, recorded, None, None, state))
     for projector in projectors_for(type(event)):
         projector(event, view)
 
@@ -122,12 +124,15 @@ def grant_awarded(event: GrantAwarded, view: Projection) -> None:
                                  "disbursed_fen": 0, "releases": 0, "award_date": event.business_date.isoformat()})
 
 
+TRANCHE_COLUMNS = ("position", "grant_id", "enterprise", "business_date", "amount_fen", "stage", "recorded_at",
+                   "actor", "reference")
+
+
 @projects(TrancheReleased)
 def tranche_released(event: TrancheReleased, view: Projection) -> None:
-    view.batch.insert("tranches", {"position": view.position, "grant_id": event.grant_id, "enterprise": view.party,
-                                   "business_date": event.business_date.isoformat(), "amount_fen": event.amount,
-                                   "stage": event.stage, "recorded_at": event.timestamp.isoformat(),
-                                   "actor": event.actor, "reference": event.reference})
+    view.batch.rows("tranches", TRANCHE_COLUMNS).append((
+        view.position, event.grant_id, view.party, event.business_date.isoformat(), event.amount, event.stage,
+        view.recorded_at, event.actor, event.reference))
     view.batch.add("grants", event.grant_id, disbursed_fen=event.amount, releases=1)
 
 

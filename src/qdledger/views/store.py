@@ -16,7 +16,7 @@ from typing import Any
 import sqlite_utils
 
 from qdledger.audit.decode import Decoder
-from qdledger.audit.rows import event_store
+from qdledger.audit.rows import PAGE, event_store
 from qdledger.views.batch import Batch
 from qdledger.views.projectors import Projection, project
 from qdledger.views.tables import TABLES
@@ -56,9 +56,12 @@ def position(db: sqlite_utils.Database) -> int:
     return row[0] if row else 0
 
 
-def catch_up(ledger: Any, path: str | Path, progress: Callable[[int], None] | None = None) -> dict[str, Any]:
+def catch_up(ledger: Any, path: str | Path, progress: Callable[[int], None] | None = None,
+             pragmas: tuple[str, ...] = (), page: int = PAGE) -> dict[str, Any]:
     """Apply every event after the tracked position, a page per transaction; return where it stands."""
     db = open_views(path)
+    for pragma in pragmas:
+        db.conn.execute(f"PRAGMA {pragma}")
     store = event_store(ledger)
     decode = Decoder(ledger)
     keys = {t.name: t.pk for t in TABLES if isinstance(t.pk, str)}
@@ -70,25 +73,25 @@ def catch_up(ledger: Any, path: str | Path, progress: Callable[[int], None] | No
             conn.execute("BEGIN IMMEDIATE")
             try:
                 start = position(db)
-                page = next(store.pages(start), [])
-                if page:
+                rows = next(store.pages(start, page=page), [])
+                if rows:
                     view = Projection(Batch(keys), parties)
-                    for row in page:
+                    for row in rows:
                         view.position = row[0]
                         project(decode(row), view, row[4], row[3])
                     view.finish()
                     view.batch.flush(conn)
                     conn.execute(f"INSERT INTO {TRACKING} (name, position) VALUES (?, ?) "
-                                 "ON CONFLICT(name) DO UPDATE SET position = excluded.position", (NAME, page[-1][0]))
+                                 "ON CONFLICT(name) DO UPDATE SET position = excluded.position", (NAME, rows[-1][0]))
                 conn.execute("COMMIT")
             except BaseException:
                 conn.execute("ROLLBACK")
                 raise
-            if not page:
+            if not rows:
                 break
-            applied += len(page)
+            applied += len(rows)
             if progress:
-                progress(len(page))
+                progress(len(rows))
         return {"views": str(path), "position": position(db), "applied": applied}
     finally:
         store.close()
@@ -96,11 +99,17 @@ def catch_up(ledger: Any, path: str | Path, progress: Callable[[int], None] | No
 
 
 def rebuild(ledger: Any, path: str | Path, progress: Callable[[int], None] | None = None) -> dict[str, Any]:
-    """Build the whole file anew from the log, then put it in place of the old one."""
+    """Build the whole file anew from the log, then put it in place of the old one.
+
+    The new file is invisible until it is swapped in, so it is written without a journal or
+    syncs; a crash leaves only a stray file that the next rebuild removes."""
     target = Path(path)
     fresh = target.with_name(target.name + ".rebuilding")
     for leftover in (fresh, Path(f"{fresh}-journal")):
         leftover.unlink(missing_ok=True)
-    result = catch_up(ledger, fresh, progress)
+    result = catch_up(ledger, fresh, progress, pragmas=("journal_mode = OFF", "synchronous = OFF"), page=50_000)
+    db = sqlite_utils.Database(fresh)
+    db.conn.execute("PRAGMA journal_mode = DELETE")
+    db.close()
     os.replace(fresh, target)
     return {**result, "views": str(target), "rebuilt": True}
