@@ -31,7 +31,7 @@ def digest(
 
 def verify(
     digest_: Annotated[str | None, typer.Option("--digest", help="A digest printed earlier by `qdledger digest` (POSITION:HEX or HEX, or @FILE to read it from a file) that this history must contain")] = None,
-    bundle: Annotated[Path | None, typer.Option("--bundle", help="Verify an auditor bundle (a folder made by `qdledger export bundle`) instead of the ledger")] = None,
+    bundle: Annotated[Path | None, typer.Option("--bundle", help="Verify an auditor bundle (a folder or .zip made by `qdledger export bundle`) instead of the ledger; no database needed")] = None,
     quick: Annotated[bool, typer.Option("--quick", help="Check the chain (and digest) only; skip replay and invariant checks")] = False,
     as_json: opt.Json = False,
 ) -> None:
