@@ -6,8 +6,7 @@ from typing import Annotated
 
 import typer
 
-from qdledger_cli.commands import demo, docs, enterprise, grant, lpr, policy, report
-from qdledger_cli.commands import equity
+from qdledger_cli.commands import audit, demo, docs, enterprise, equity, export, grant, history, lpr, policy, report, views
 from qdledger_cli.runtime import session
 
 app = typer.Typer(
@@ -26,6 +25,12 @@ app.add_typer(lpr.app, name="lpr")
 app.add_typer(report.app, name="report")
 app.add_typer(docs.app, name="docs")
 app.command("demo")(demo.demo)
+app.command("digest")(audit.digest)
+app.command("verify")(audit.verify)
+app.command("history")(history.history)
+app.command("rebuild")(views.rebuild)
+app.add_typer(views.app, name="views")
+app.add_typer(export.app, name="export")
 
 
 def _version(value: bool) -> None:

@@ -7,7 +7,7 @@ import json
 import os
 import sys
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import typer
@@ -21,6 +21,7 @@ class Session:
     ledger: str | None = None
     actor: str | None = None
     quiet: bool = False
+    view_problems: list[str] = field(default_factory=list)
 
 
 session = Session()
@@ -53,6 +54,7 @@ def run(as_json: bool, action: Callable[[Any], dict[str, Any]],
             from qdledger.ledger.storage import open_ledger
 
             ledger = open_ledger(session.ledger)
+            _follow_views(ledger)
         result = action(ledger)
     except LedgerError as error:
         _report(error, as_json)
@@ -64,6 +66,9 @@ def run(as_json: bool, action: Callable[[Any], dict[str, Any]],
     finally:
         if ledger is not None:
             ledger.close()
+    for problem in session.view_problems:
+        typer.echo(tr(f"注意：查询库未能更新（{problem}），请运行 qdledger rebuild",
+                      f"note: the read models were not updated ({problem}); run qdledger rebuild"), err=True)
     if as_json:
         print(json.dumps(result, ensure_ascii=False, indent=2))
     elif render is not None and not session.quiet:
@@ -72,6 +77,18 @@ def run(as_json: bool, action: Callable[[Any], dict[str, Any]],
         code = exit_code_of(result)
         if code:
             raise typer.Exit(code)
+
+
+def _follow_views(ledger: Any) -> None:
+    """Once a read-model file exists, every write brings it up to date."""
+    from pathlib import Path
+
+    from qdledger.ledger.storage import ledger_location
+    from qdledger.views.location import follow, views_location
+
+    path = views_location(ledger_location(session.ledger))
+    if path and Path(path).exists():
+        ledger.followers.append(follow(path, session.view_problems))
 
 
 def _report(error: LedgerError, as_json: bool) -> None:

@@ -13,11 +13,20 @@ from qdledger.money import yuan
 
 def balances(ledger: Ledger) -> dict[str, int]:
     """Every account's balance in fen (debit positive), summed over all postings."""
+    from qdledger.audit.decode import Decoder
+    from qdledger.audit.rows import event_store
+
     totals: dict[str, int] = defaultdict(int)
-    for _, event in ledger.all_events():
-        if isinstance(event, LedgerEvent):
-            for account, amount in event.postings():
-                totals[account] += amount
+    decode, store = Decoder(ledger), event_store(ledger)
+    try:
+        for page in store.pages():
+            for row in page:
+                event = decode(row)
+                if isinstance(event, LedgerEvent):
+                    for account, amount in event.postings():
+                        totals[account] += amount
+    finally:
+        store.close()
     return dict(totals)
 
 

@@ -67,7 +67,7 @@ def check_not_blocked(grant: GrantState, day: date) -> None:
 def check_within_ceiling(grant: GrantState, amount: int, day: date) -> None:
     """Cumulative releases ≤ the ceiling of the stage reached on the release date (D1)."""
     stage, ratio = grant.stage_as_of(day)
-    if grant.disbursed + amount <= grant.awarded * ratio:
+    if (grant.disbursed + amount) * ratio.denominator <= grant.awarded * ratio.numerator:  # exact, in integers
         return
     limit = math.floor(grant.awarded * ratio)
     name = STAGE_NAMES[stage]

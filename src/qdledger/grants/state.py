@@ -5,8 +5,15 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 from fractions import Fraction
+from functools import lru_cache
 
 MILESTONES = ("midterm", "acceptance")  # 中期评估, 验收（综合绩效评价）
+
+
+@lru_cache(maxsize=256)
+def _ratio(text: str) -> Fraction:
+    """A stage ceiling as recorded (``"2/5"``), parsed once per process rather than per release."""
+    return Fraction(text)
 
 
 @dataclass
@@ -29,9 +36,18 @@ class GrantState:
     terminated_on: date | None = None
     suspended_by: set[str] = field(default_factory=set)  # open integrity cases suspending releases
 
+    _summed: tuple[int, int] = field(default=(0, 0), init=False, repr=False, compare=False)  # (releases counted, sum)
+
     @property
     def disbursed(self) -> int:
-        return sum(amount for _, amount in self.releases)
+        """Sum of releases; they are only ever appended, so only the new ones are added (long grants replay in linear time)."""
+        counted, total = self._summed
+        if counted != len(self.releases):
+            if counted > len(self.releases):
+                counted, total = 0, 0
+            total += sum(amount for _, amount in self.releases[counted:])
+            self._summed = (len(self.releases), total)
+        return total
 
     @property
     def undisbursed(self) -> int:
@@ -60,10 +76,10 @@ class GrantState:
         if not self.stages:
             return "award", Fraction(1)
         latest = self.latest_results(day)
-        reached = ("award", Fraction(self.stages[0][1]))
+        reached = ("award", _ratio(self.stages[0][1]))
         for after, ratio in self.stages:
             if after == "award" or latest.get(after) == "passed":
-                reached = (after, Fraction(ratio))
+                reached = (after, _ratio(ratio))
         return reached
 
     def ceiling_as_of(self, day: date) -> Fraction:

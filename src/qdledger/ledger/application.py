@@ -139,6 +139,18 @@ class Ledger(Application):
 
     name = "qdledger"
 
+    def __init__(self, env: Any = None) -> None:
+        super().__init__(env)
+        self.followers: list[Callable[[Ledger], None]] = []  # called after every save (read models)
+
+    def _notify(self, recordings: list[Any]) -> None:
+        """After every save: extend the tamper-evident chain, then let followers catch up."""
+        from qdledger.audit.chain import seal_after_save
+
+        seal_after_save(self)
+        for follow in self.followers:
+            follow(self)
+
     def register_transcodings(self, transcoder: JSONTranscoder) -> None:
         super().register_transcodings(transcoder)
         transcoder.register(DateAsISO())

@@ -1,0 +1,77 @@
+"""Stored rows back to domain events, as the application's mapper does, only faster in bulk.
+
+``verify``, ``rebuild`` and exports decode every event of the ledger; this decoder parses the
+JSON once (orjson when installed), applies the transcodings the ledger registered, and caches
+topics and aggregate ids. A ledger stored with a cipher or compressor falls back to the mapper.
+A test proves both give equal events.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+from uuid import UUID
+
+from eventsourcing.persistence import JSONTranscoder, StoredEvent
+from eventsourcing.utils import resolve_topic
+
+from qdledger.audit.rows import Row
+
+try:
+    from orjson import loads
+except ImportError:  # the standard library parses the same JSON, only slower
+    from json import loads
+
+
+class Decoder:
+    """Turns stored rows into the same event objects ``mapper.to_domain_event`` would."""
+
+    def __init__(self, ledger: Any) -> None:
+        self.mapper = ledger.mapper
+        transcoder = self.mapper.transcoder
+        self.fast = isinstance(transcoder, JSONTranscoder) and not self.mapper.cipher and not self.mapper.compressor
+        self.names = transcoder.names if self.fast else {}
+        self.classes: dict[str, type] = {}
+        self.ids: dict[str, UUID] = {}
+
+    def __call__(self, row: Row) -> Any:
+        _, oid, version, topic, state = row
+        uid = self.ids.get(oid)
+        if uid is None:
+            uid = self.ids[oid] = UUID(oid)
+        if not self.fast:
+            return self.mapper.to_domain_event(StoredEvent(uid, version, topic, state))
+        cls = self.classes.get(topic)
+        if cls is None:
+            cls = self.classes[topic] = resolve_topic(topic)
+        data = loads(state)
+        names = self.names
+        for key, value in data.items():
+            kind = type(value)
+            if kind is dict:
+                if len(value) == 2 and "_type_" in value and type(value.get("_data_")) is str:
+                    data[key] = names[value["_type_"]].decode(value["_data_"])  # dates, times: the common case
+                else:
+                    data[key] = self._value(value)
+            elif kind is list:
+                data[key] = self._value(value)
+        data["originator_id"] = uid
+        data["originator_version"] = version
+        class_version = getattr(cls, "class_version", 1)
+        from_version = data.pop("class_version", 1)
+        while from_version < class_version:
+            getattr(cls, f"upcast_v{from_version}_v{from_version + 1}")(data)
+            from_version += 1
+        event = object.__new__(cls)
+        object.__setattr__(event, "__dict__", data)
+        return event
+
+    def _value(self, value: Any) -> Any:
+        """Innermost first, as the transcoder's object hook sees them."""
+        if type(value) is list:
+            return [self._value(v) if type(v) in (dict, list) else v for v in value]
+        for key, item in value.items():
+            if type(item) in (dict, list):
+                value[key] = self._value(item)
+        if len(value) == 2 and "_type_" in value and "_data_" in value:
+            return self.names[value["_type_"]].decode(value["_data_"])
+        return value

@@ -1,0 +1,216 @@
+"""``verify``: recompute the chain, replay every aggregate, re-check every invariant, match a digest.
+
+What it can and cannot see (docs/decisions/0002-tamper-evident-chain.md says more): an edit of any
+byte of a sealed event, a deleted, inserted or reordered event all break the recomputed chain at
+the first position concerned, which verify names. Someone who rewrites the chain table as well
+can make the ledger consistent with itself again; only a digest kept outside the system exposes
+that, which is why ``qdledger digest`` exists and ``verify --digest`` checks one.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+from qdledger.audit import checks as registry
+from qdledger.audit.chain import GENESIS, links, seal
+from qdledger.audit.checks import Problem, Replayed
+from qdledger.audit.decode import Decoder
+from qdledger.audit.rows import Link, Row, event_store
+from qdledger.i18n import Text
+from qdledger.ledger.events import LedgerEvent
+
+MAX_LISTED = 100
+Progress = Callable[[int], None]
+
+
+@dataclass
+class Report:
+    """The outcome of one verification; ``ok`` only when no check found anything."""
+
+    position: int = 0
+    head: bytes = GENESIS
+    events: int = 0
+    problems: list[Problem] = field(default_factory=list)
+    counts: dict[str, int] = field(default_factory=dict)
+    digest_matched: bool | None = None
+    sealed: int = 0
+    aggregates: int = 0
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+    def add(self, problem: Problem) -> None:
+        self.problems.append(problem)
+        self.counts[problem.check] = self.counts.get(problem.check, 0) + 1
+
+    def first_bad_position(self) -> int | None:
+        positions = [p.position for p in self.problems if p.position is not None]
+        return min(positions) if positions else None
+
+    def as_dict(self) -> dict[str, Any]:
+        names = ["chain", "replay", "postings_balance", *(c.__name__ for cs in registry.EVENT_CHECKS.values() for c in cs),
+                 *(c.name for c in registry.LEDGER_CHECKS)]
+        if self.digest_matched is not None:
+            names.append("digest")
+        names += [p.check for p in self.problems]
+        return {
+            "ok": self.ok, "first_bad_position": self.first_bad_position(),
+            "position": self.position, "digest": self.head.hex(), "events": self.events,
+            "aggregates": self.aggregates, "digest_matched": self.digest_matched, "sealed": self.sealed,
+            "checks": [{"name": n, "problems": self.counts.get(n, 0)} for n in dict.fromkeys(names)],
+            "problems": [p.as_dict() for p in sorted(self.problems, key=_order)[:MAX_LISTED]],
+            "problem_count": len(self.problems),
+        }
+
+
+def _order(problem: Problem) -> tuple[int, str]:
+    return (problem.position if problem.position is not None else 1 << 62, problem.check)
+
+
+def verify_ledger(ledger: Any, digest: tuple[int | None, str] | None = None, progress: Progress | None = None,
+                  replay: bool = True) -> Report:
+    """Verify the ledger as stored now; on a clean result, extend the kept chain over unsealed events."""
+    store = event_store(ledger)
+    try:
+        sealed = store.last_link()
+        end = max(store.last_position(), sealed[0] if sealed else 0)  # later saves are not this run's
+        kept = (link for page in store.links() for link in page if link[0] <= end)
+        report = verify_rows(store.pages(0, end), kept, Decoder(ledger) if replay else None, digest, progress)
+        if report.ok:
+            report.sealed = seal(ledger, store)
+        return report
+    finally:
+        store.close()
+
+
+def verify_rows(pages: Iterable[list[Row]], kept: Iterable[Link], decoder: Decoder | None,
+                digest: tuple[int | None, str] | None = None, progress: Progress | None = None) -> Report:
+    """The whole check over rows in position order and the links kept for them."""
+    report = Report()
+    replayed = Replayed()
+    chain = ChainComparison(iter(kept), report)
+    wanted = DigestMatch(digest) if digest else None
+    previous = GENESIS
+    for page in pages:
+        for (position, computed), row in zip(links(page, previous), page):
+            chain.compare(position, computed)
+            if wanted:
+                wanted.see(position, computed)
+            if decoder is not None:
+                _replay(row, decoder, replayed, report)
+            previous = computed
+        report.events += len(page)
+        report.position = page[-1][0]
+        if progress:
+            progress(len(page))
+    chain.finish()
+    report.head = previous
+    if decoder is not None:
+        report.aggregates = len(replayed.aggregates)
+        for check in registry.LEDGER_CHECKS:
+            for problem in check.run(replayed):
+                report.add(problem)
+    if wanted:
+        report.digest_matched = wanted.matched()
+        if not report.digest_matched:
+            report.add(wanted.problem(report.position))
+    return report
+
+
+class ChainComparison:
+    """Walks the kept links beside the recomputed ones; records the first position they part."""
+
+    def __init__(self, kept: Iterator[Link], report: Report) -> None:
+        self.kept, self.report = kept, report
+        self.next: Link | None = next(self.kept, None)
+        self.broken = False
+
+    def compare(self, position: int, computed: bytes) -> None:
+        if self.broken:
+            return
+        if self.next is not None and self.next[0] < position:
+            return self._break(self.next[0], Text(f"位置 {self.next[0]} 的事件已不存在（已封存）",
+                                                  f"the sealed event at position {self.next[0]} is missing"))
+        if self.next is None:
+            return  # past the sealed part: this event is checked by replay and sealed after a clean run
+        if self.next[0] > position:
+            return self._break(position, Text(f"位置 {position} 出现了未封存的事件", f"an event appeared at position {position}, inside the sealed part"))
+        if self.next[1] != computed:
+            return self._break(position, Text(f"位置 {position} 的事件与封存时不符（内容、顺序或之前的事件被改动）",
+                                              f"the event at position {position} differs from what was sealed (its content, order or an earlier event was changed)"))
+        self.next = next(self.kept, None)
+
+    def finish(self) -> None:
+        if not self.broken and self.next is not None:
+            self._break(self.next[0], Text(f"位置 {self.next[0]} 起的已封存事件已不存在", f"sealed events from position {self.next[0]} on are missing"))
+
+    def _break(self, position: int, message: Text) -> None:
+        self.broken = True
+        self.report.add(Problem("chain", message, position))
+
+
+class DigestMatch:
+    """Looks for the auditor's digest among the recomputed links (at its position, when given)."""
+
+    def __init__(self, digest: tuple[int | None, str]) -> None:
+        self.position, self.value = digest
+        self.target = bytes.fromhex(self.value)
+        self.found = False
+
+    def see(self, position: int, computed: bytes) -> None:
+        if computed == self.target and (self.position is None or self.position == position):
+            self.found = True
+
+    def matched(self) -> bool:
+        return self.found
+
+    def problem(self, last: int) -> Problem:
+        where = f"{self.position}:" if self.position is not None else ""
+        if self.position is not None and self.position > last:
+            message = Text(f"摘要 {where}{self.value[:12]}… 所在位置超出账本末尾 {last}：之后的事件已被删除或这是另一账本",
+                           f"digest {where}{self.value[:12]}… lies beyond the ledger's end at {last}: later events were removed, or it is another ledger's")
+        else:
+            message = Text(f"摘要 {where}{self.value[:12]}… 与本账本的历史不符：历史被改写，或摘要来自另一账本",
+                           f"digest {where}{self.value[:12]}… does not match this ledger's history: it was rewritten, or the digest is another ledger's")
+        return Problem("digest", message, None)
+
+
+def _replay(row: Row, decoder: Decoder, replayed: Replayed, report: Report) -> None:
+    position = row[0]
+    try:
+        event = decoder(row)
+    except Exception as error:
+        report.add(Problem("replay", Text(f"位置 {position} 的事件无法解码：{error}", f"the event at position {position} cannot be decoded: {error}"), position))
+        return
+    aggregates = replayed.aggregates
+    oid = row[1]  # the id as stored: a string hashes faster than a UUID
+    before = aggregates.get(oid)
+    event_checks = registry.EVENT_CHECKS.get(type(event))
+    if event_checks and before is not None:
+        for check in event_checks:
+            for message in check(before, event):
+                report.add(Problem(check.__name__, message, position, _entity(event)))
+    try:
+        aggregates[oid] = event.mutate(before)
+    except Exception as error:
+        report.add(Problem("replay", Text(f"位置 {position} 的事件无法重放：{type(error).__name__}: {error}",
+                                          f"the event at position {position} does not replay: {type(error).__name__}: {error}"), position))
+        return
+    replayed.last_position[oid] = position
+    if isinstance(event, LedgerEvent):
+        balances = replayed.balances
+        total = 0
+        for account, fen in event.postings():
+            balances[account] = balances.get(account, 0) + fen
+            total += fen
+        if total:
+            report.add(Problem("postings_balance", Text(f"位置 {position} 的分录不平衡（差 {total} 分）",
+                                                        f"the postings of the event at position {position} do not balance (off by {total} fen)"), position))
+
+
+def _entity(event: Any) -> str | None:
+    keys = event.entity_keys() if isinstance(event, LedgerEvent) else ()
+    return keys[0] if keys else None

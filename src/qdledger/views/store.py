@@ -1,0 +1,115 @@
+"""The read-model file: opened with sqlite-utils, kept current from the notification log.
+
+Every page of new events is applied in one transaction together with the tracking position,
+so the file is always exactly the projection of the log up to that position; a crash leaves it
+at the last committed page, and the next catch-up continues from there. ``rebuild`` builds a
+fresh file beside the old one and swaps it in, so readers never see a half-built file.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import sqlite_utils
+
+from qdledger.audit.decode import Decoder
+from qdledger.audit.rows import PAGE, event_store
+from qdledger.views.batch import Batch
+from qdledger.views.projectors import Projection, project
+from qdledger.views.tables import TABLES
+
+TRACKING = "tracking"
+NAME = "qdledger"
+
+
+def open_views(path: str | Path) -> sqlite_utils.Database:
+    """The file with every table in place (new figure columns added as capabilities feed them)."""
+    db = sqlite_utils.Database(path)
+    db.conn.execute("PRAGMA busy_timeout = 30000")
+    for table in TABLES:
+        t = db[table.name]
+        if not t.exists():
+            t.create(table.columns, pk=table.pk, not_null=_not_null(table), defaults=_zeros(table))
+        else:
+            missing = {c: k for c, k in table.columns.items() if c not in t.columns_dict}
+            for column, kind in missing.items():
+                t.add_column(column, kind, not_null_default=_zeros(table).get(column))
+    if not db[TRACKING].exists():
+        db[TRACKING].create({"name": str, "position": int}, pk="name")
+    return db
+
+
+def _zeros(table) -> dict[str, int]:
+    """Money and counts start at zero, so an entity with no such facts reads 0, not NULL."""
+    return {c: 0 for c, k in table.columns.items() if k is int and (c.endswith("_fen") or c == "releases")}
+
+
+def _not_null(table) -> set[str]:
+    return {table.pk} if isinstance(table.pk, str) else set(table.pk)
+
+
+def position(db: sqlite_utils.Database) -> int:
+    row = db.conn.execute(f"SELECT position FROM {TRACKING} WHERE name = ?", (NAME,)).fetchone()
+    return row[0] if row else 0
+
+
+def catch_up(ledger: Any, path: str | Path, progress: Callable[[int], None] | None = None,
+             pragmas: tuple[str, ...] = (), page: int = PAGE) -> dict[str, Any]:
+    """Apply every event after the tracked position, a page per transaction; return where it stands."""
+    db = open_views(path)
+    for pragma in pragmas:
+        db.conn.execute(f"PRAGMA {pragma}")
+    store = event_store(ledger)
+    decode = Decoder(ledger)
+    keys = {t.name: t.pk for t in TABLES if isinstance(t.pk, str)}
+    applied = 0
+    try:
+        conn = db.conn
+        parties = dict(conn.execute("SELECT aggregate_id, id FROM enterprises").fetchall())
+        while True:
+            conn.execute("BEGIN IMMEDIATE")
+            try:
+                start = position(db)
+                rows = next(store.pages(start, page=page), [])
+                if rows:
+                    view = Projection(Batch(keys), parties)
+                    for row in rows:
+                        view.position = row[0]
+                        project(decode(row), view, row[4], row[3])
+                    view.finish()
+                    view.batch.flush(conn)
+                    conn.execute(f"INSERT INTO {TRACKING} (name, position) VALUES (?, ?) "
+                                 "ON CONFLICT(name) DO UPDATE SET position = excluded.position", (NAME, rows[-1][0]))
+                conn.execute("COMMIT")
+            except BaseException:
+                conn.execute("ROLLBACK")
+                raise
+            if not rows:
+                break
+            applied += len(rows)
+            if progress:
+                progress(len(rows))
+        return {"views": str(path), "position": position(db), "applied": applied}
+    finally:
+        store.close()
+        db.close()
+
+
+def rebuild(ledger: Any, path: str | Path, progress: Callable[[int], None] | None = None) -> dict[str, Any]:
+    """Build the whole file anew from the log, then put it in place of the old one.
+
+    The new file is invisible until it is swapped in, so it is written without a journal or
+    syncs; a crash leaves only a stray file that the next rebuild removes."""
+    target = Path(path)
+    fresh = target.with_name(target.name + ".rebuilding")
+    for leftover in (fresh, Path(f"{fresh}-journal")):
+        leftover.unlink(missing_ok=True)
+    result = catch_up(ledger, fresh, progress, pragmas=("journal_mode = OFF", "synchronous = OFF"), page=50_000)
+    db = sqlite_utils.Database(fresh)
+    db.conn.execute("PRAGMA journal_mode = DELETE")
+    db.close()
+    os.replace(fresh, target)
+    return {**result, "views": str(target), "rebuilt": True}
