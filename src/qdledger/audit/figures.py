@@ -30,7 +30,7 @@ FIGURES: list[Figure] = [
     Figure("disbursed", Text("已拨付", "disbursed"), [(acct.GRANTS_DISBURSED, "debits")]),
     Figure("recovered", Text("已追回", "recovered")),
     Figure("receivable", Text("应收追回款", "receivable")),
-    Figure("equity_at_cost", Text("股权投资（成本）", "equity at cost")),
+    Figure("equity_at_cost", Text("股权投资（成本）", "equity at cost"), [(acct.EQUITY_AT_COST, "balance")]),
     Figure("subsidies", Text("已付补贴", "subsidies paid")),
 ]
 """In the order shown; figures without accounts yet stay at zero until a capability feeds them."""
