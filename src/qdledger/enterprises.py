@@ -63,3 +63,6 @@ def enterprise_view(party: Enterprise) -> dict[str, Any]:
     for extend in VIEW_EXTENSIONS:
         extend(party, view)
     return view
+
+
+import qdledger.integrity.hooks  # noqa: E402,F401  (recoveries and bans in enterprise show)

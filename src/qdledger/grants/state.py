@@ -28,6 +28,7 @@ class GrantState:
     receivable: int = 0
     terminated_on: date | None = None
     suspended_by: set[str] = field(default_factory=set)  # open integrity cases suspending releases
+    suspensions_closed: list[tuple[str, date, date]] = field(default_factory=list)  # (case, from, until) lifted
 
     @property
     def disbursed(self) -> int:

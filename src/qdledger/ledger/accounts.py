@@ -8,12 +8,14 @@ CASH = "fund:cash"
 OBLIGATED = "budget:obligated"
 GRANTS_PAYABLE = "grants:payable"
 GRANTS_DISBURSED = "grants:disbursed"
+RECOVERIES_RECEIVABLE = "recoveries:receivable"
 
 CHART: dict[str, Text] = {
     CASH: Text("财政资金（银行存款）", "fund cash"),
     OBLIGATED: Text("已承诺预算", "budget obligated to awards"),
     GRANTS_PAYABLE: Text("应付资助款（已立项未拨付）", "grants payable (awarded, not yet released)"),
     GRANTS_DISBURSED: Text("已拨付资助", "grants disbursed"),
+    RECOVERIES_RECEIVABLE: Text("应收追回款", "recoveries receivable"),
 }
 
 

@@ -13,6 +13,7 @@ from typing import Annotated, Any, Literal, Union  # noqa: F401
 from pydantic import Field, model_validator
 
 from qdledger.policy.base import Citation, Fen, Ratio, RuleBase, Strict
+from qdledger.policy.kinds_integrity import INTEGRITY_KINDS
 
 
 class ProjectCap(RuleBase):
@@ -52,6 +53,7 @@ RULE_KINDS = [
     ProjectCap,
     StagedCeilings,
     ReleaseFreely,
+    *INTEGRITY_KINDS,
 ]
 """Every rule kind the code can compute; a policy file may use any of them."""
 
