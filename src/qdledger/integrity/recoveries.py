@@ -135,6 +135,8 @@ def repay_recovery(ledger: Ledger, ctx: Context, **fields: Any) -> dict[str, Any
 
 def repay(*, grant_id: str, amount: int, day: date) -> Command:
     """还款: reduce the grant's receivable, oldest order first; never below zero (D7)."""
+    if amount <= 0:
+        raise BadInput(Text("还款金额必须大于零", "a repayment must be positive"), field="amount")
 
     def decide(uow: UnitOfWork, ctx: Context) -> dict[str, Any]:
         party = uow.owner_of("grant", grant_id)
@@ -143,7 +145,7 @@ def repay(*, grant_id: str, amount: int, day: date) -> Command:
         rule_id, rule = rule_of(regime().program, RepaymentBound)
         rules.check_repayment(rule_id, rule.citation, grant_id, outstanding, amount, day)
         allocations, left = [], amount
-        for o in sorted(open_orders, key=lambda o: (o.ordered_on, o.order_id)):
+        for o in sorted(open_orders, key=lambda o: o.ordered_on):  # stable: same day, in the order made
             share = min(left, o.outstanding())
             if share:
                 allocations.append([o.order_id, share])
