@@ -11,6 +11,7 @@ from qdledger_cli.runtime import context, run, show_fields, show_table
 
 app = typer.Typer(help="Research-integrity cases: suspension, decisions, bans, repair (科研诚信案件)", no_args_is_help=True)
 CaseId = Annotated[str, typer.Argument(metavar="CASE", help="The case's id, e.g. C2026-003")]
+STATUS = {"open": ("调查中（已立案）", "open"), "decided": ("已作出处理决定", "decided"), "revoked": ("处理决定已撤销", "revoked")}
 
 
 @app.command("open")
@@ -120,7 +121,7 @@ def render_case(view: dict) -> None:
 
     recovery = view["recovery"]
     rows = [(tr(zh, en), value) for zh, en, value in (
-        ("责任主体", "party", f"{view['party']} {view['party_name']}"), ("状态", "status", view["status"]),
+        ("责任主体", "party", f"{view['party']} {view['party_name']}"), ("状态", "status", tr(*STATUS[view["status"]])),
         ("立案日期", "opened", view["opened_on"]), ("失信行为", "grounds", _items(view["grounds"])),
         ("暂停拨付项目", "suspended grants", ", ".join(view["suspended_grants"]) or None),
         ("情节", "severity", view["severity"]), ("决定日期", "decided", view["decided_on"]),

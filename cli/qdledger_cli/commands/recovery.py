@@ -11,6 +11,8 @@ from qdledger_cli.runtime import context, run, show_fields, show_table
 
 app = typer.Typer(help="Recoveries: orders, repayments, reversals (追回款)", no_args_is_help=True)
 GrantId = Annotated[str, typer.Argument(metavar="GRANT", help="The grant's id, e.g. G2025-001")]
+BASES = {"all_disbursed": ("全部已拨资金", "all disbursed"), "amount": ("指定金额", "named amount"),
+         "proportional": ("同比例收回", "proportional"), "covenant": ("违反承诺退还", "covenant refund")}
 
 
 @app.command("order")
@@ -93,5 +95,5 @@ def render_recovery(view: dict) -> None:
     if view["orders"]:
         show_table(tr("追回决定", "Orders"), [tr("编号", "order"), tr("依据", "basis"), tr("日期", "date"), tr("金额", "amount"),
                                             tr("已还", "repaid"), tr("余额", "outstanding"), tr("到期日", "due")],
-                   [[o["id"], o["basis"], o["ordered_on"], o["amount"], o["repaid"], o["outstanding"], o["due_on"]]
+                   [[o["id"], tr(*BASES[o["basis"]]), o["ordered_on"], o["amount"], o["repaid"], o["outstanding"], o["due_on"]]
                     for o in view["orders"]])

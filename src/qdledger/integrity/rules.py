@@ -102,7 +102,7 @@ def check_repayment(rule_id: str, citation: Citation, grant_id: str, outstanding
              f"repayment {show_yuan(amount)} exceeds it by {show_yuan(amount - outstanding)}"),
         limit=outstanding, used=None, requested=amount, excess=amount - outstanding,
         hint=Text(f"最多还可还款 {show_yuan(outstanding)}", f"at most {show_yuan(outstanding)} can be repaid")
-        if outstanding else Text("该项目没有未结的追回款", "this grant has no recovery outstanding"))
+        if outstanding else Text("该项目没有未结的追回款，无需还款", "nothing is outstanding on this grant; no repayment is due"))
 
 
 def check_reversal(rule_id: str, citation: Citation, order_id: str, ordered: int, reversible: int, amount: int) -> None:
