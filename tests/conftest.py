@@ -83,13 +83,14 @@ class Cli:
     ledger: str
     lang: str = "en"
     actor: str = "officer"
-    env: dict[str, str] = field(default_factory=dict)
+    extra_env: dict[str, str] = field(default_factory=dict)
 
     def __call__(self, *args: str, json_out: bool = True, check: bool | None = None, input: str | None = None) -> Outcome:
         argv = [QDLEDGER, "--ledger", self.ledger, "--actor", self.actor, "--lang", self.lang, *args]
         if json_out:
             argv.append("--json")
-        env = {k: v for k, v in os.environ.items() if not k.startswith("QDLEDGER_")} | self.env
+        env = {k: v for k, v in os.environ.items() if not k.startswith("QDLEDGER_")}
+        env.update(self.extra_env)
         done = subprocess.run(argv, capture_output=True, text=True, env=env, input=input, timeout=120)
         outcome = Outcome(done.returncode, done.stdout, done.stderr)
         assert "Traceback" not in done.stderr, done.stderr

@@ -248,3 +248,33 @@ def test_replayed_state_in_a_new_process_equals_what_the_commands_returned(ledge
         assert show_recovery(again, "G1") == live_recovery
     finally:
         again.close()
+
+
+def refusals_of_a_case(ledger) -> list[RuleViolation]:
+    """One of each integrity refusal, met on the E4 history."""
+    e4_until_case(ledger)
+    met = [refused(release_tranche, ledger, CTX, grant_id="G1", amount=W("1万"), day=d("2026-09-02")),
+           refused(grave, ledger, severity="较重"),
+           refused(grave, ledger, measures="四,五"),
+           refused(grave, ledger, severity="较轻", ban_years=None, terminate=None, recover=None, measures="一,四"),
+           refused(grave, ledger, measures="二,五,九"),
+           refused(grave, ledger, recover="900万", reason="挪用")]
+    grave(ledger)
+    met += [refused(release_tranche, ledger, CTX, grant_id="G1", amount=1, day=d("2027-01-01")),
+            refused(grant, ledger, "G2", budget="900万", amount="300万", day="2027-01-15"),
+            refused(repay_recovery, ledger, CTX, grant_id="G1", amount=W("800万") + 1, day=d("2027-01-10")),
+            refused(reverse_recovery, ledger, CTX, grant_id="G1", day=d("2027-01-10"), amount=W("900万")),
+            refused(repair_case, ledger, CTX, case_id="C1", day=d("2031-01-01"), ban_until=d("2031-02-01")),
+            refused(order_recovery, ledger, CTX, grants=["G1"], basis="all", day=d("2027-01-11"))]
+    return met
+
+
+def test_every_refusal_opens_with_its_article_cites_the_seed_and_gives_the_numbers(ledger):
+    refusals = refusals_of_a_case(ledger)
+    assert len({e.rule for e in refusals}) >= 10
+    for error in refusals:
+        article = error.citation.split("》", 1)[1].split(" [", 1)[0]
+        assert error.text.zh.startswith(article + "：") and error.text.en.startswith(article + ": "), error.text
+        assert "[002_c7edba7bc4e1e1ff.txt:" in error.citation
+        assert error.requested is not None or any(ch.isdigit() or ch in "（" for ch in error.text.zh.split("：", 1)[1])
+        assert error.hint is not None

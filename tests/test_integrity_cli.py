@@ -24,7 +24,7 @@ def cli_later(cli, tmp_path) -> Cli:
     text = (POLICIES / "programs" / "sci_demo_project.toml").read_text(encoding="utf-8")
     successor = text.replace("valid_from = 2024-09-14", "valid_from = 2027-09-14").replace("valid_to = 2027-09-13", "")
     (root / "programs" / "sci_demo_project_successor.toml").write_text(successor, encoding="utf-8")
-    return Cli(cli.ledger, env={"QDLEDGER_POLICIES": str(root)})
+    return Cli(cli.ledger, extra_env={"QDLEDGER_POLICIES": str(root)})
 
 
 def register(cli: Cli) -> None:
