@@ -278,3 +278,15 @@ def test_every_refusal_opens_with_its_article_cites_the_seed_and_gives_the_numbe
         assert "[002_c7edba7bc4e1e1ff.txt:" in error.citation
         assert error.requested is not None or any(ch.isdigit() or ch in "（" for ch in error.text.zh.split("：", 1)[1])
         assert error.hint is not None
+
+
+def test_an_order_can_belong_to_the_partys_own_case_and_names_each_grant_once(ledger):
+    e4_until_case(ledger)
+    party(ledger, "E2", "91370282MA94XY3N5D")
+    open_case(ledger, CTX, case_id="C2", party="E2", day=d("2026-09-01"))
+    with pytest.raises(BadInput):
+        order_recovery(ledger, CTX, grants=["G1"], basis="amount", amount=W("100万"), reason="挪用", day=d("2026-10-01"),
+                       case_id="C2")
+    view = order_recovery(ledger, CTX, grants=["G1", "G1"], basis="all", day=d("2026-10-01"), case_id="C1")
+    assert view["receivable"] == "8000000.00" and view["orders_made"] == ["G1#1"]
+    assert show_case(ledger, "C1")["recovery"]["outstanding"] == "8000000.00"

@@ -14,14 +14,13 @@ from qdledger.integrity.events import (CreditRepaired, GrantTerminated, Integrit
                                        IntegrityReviewRecorded)
 from qdledger.integrity.recoveries import order_view, record_orders, record_reversal
 from qdledger.integrity.registry import all_cases, register_case
-from qdledger.integrity.state import CaseState, cases_of, orders_of
-from qdledger.integrity.terms import (bracketed, codes_with, effects_of, ground_catalogue, measure_catalogue, parse_codes,
-                                      regime, rule_of, severity_band)
+from qdledger.integrity.state import CaseState, cases_of, orders_of_case
+from qdledger.integrity.terms import bracketed, codes_with, effects_of, parse_codes, regime, rule_of, severity_band
 from qdledger.ledger.application import Command, Context, Ledger, UnitOfWork
 from qdledger.ledger.enterprise import Enterprise
 from qdledger.money import parse_amount, yuan
-from qdledger.policy.kinds_integrity import (AwardBan, BanClock, CreditRepair, InterimSuspension, MeasureCatalogue,
-                                             MeasureRequires, Review, SeverityBand)
+from qdledger.policy.kinds_integrity import (AwardBan, BanClock, CreditRepair, GroundCatalogue, InterimSuspension,
+                                             MeasureCatalogue, MeasureRequires, Review, SeverityBand)
 
 REVIEW_RESULTS = ("requested", "upheld", "revoked")
 
@@ -38,7 +37,7 @@ def open_(*, case_id: str, party: str, day: date, suspend: str | None = None, gr
         subject = uow.enterprise(party)
         version = regime(day)
         program = version.program
-        _, catalogue = ground_catalogue(program)
+        _, catalogue = rule_of(program, GroundCatalogue)
         codes = parse_codes(grounds, [g.code for g in catalogue.grounds], Text("失信行为（第十一条）", "grounds (Art. 11)"))
         rule_id, interim = rule_of(program, InterimSuspension)
         suspended = _grants_to_suspend(subject, suspend or interim.default_scope)
@@ -72,14 +71,14 @@ def decide(*, case_id: str, severity: str, day: date, ban_years: int | None = No
         version = regime(day)
         program = version.program
         band_id, band = severity_band(program, severity)
-        _, catalogue = measure_catalogue(program)
+        catalogue_id, catalogue = rule_of(program, MeasureCatalogue)
+        requires_id, requires = rule_of(program, MeasureRequires)
         ending = _grants_named(party, terminate)
         chosen = (parse_codes(measures, [m.code for m in catalogue.measures], Text("处理措施（第十二条）", "measures (Art. 12)"))
-                  or implied_measures(program, band, catalogue, bool(ending), recover is not None, ban_years))
+                  or implied_measures(band, catalogue, requires, bool(ending), recover is not None, ban_years))
         rules.check_measures_allowed(band_id, band, chosen)
-        requires_id, requires = rule_of(program, MeasureRequires)
         rules.check_requires(requires_id, requires, chosen)
-        _check_effects(program, catalogue, chosen, bool(ending), recover is not None)
+        _check_effects(catalogue_id, catalogue, chosen, bool(ending), recover is not None)
         ban = _ban(program, band_id, band, catalogue, case, chosen, ban_years, day)
         party.record(IntegrityDecisionRecorded, case_id=case_id, severity=band.severity, measures=chosen,
                      ban_years=ban_years, ban_until=ban["until"], ban_rule=ban["rule"], ban_citation=ban["citation"],
@@ -98,8 +97,8 @@ def decide(*, case_id: str, severity: str, day: date, ban_years: int | None = No
     return Command("integrity.decide", args, decide_)
 
 
-def implied_measures(program: Any, band: SeverityBand, catalogue: MeasureCatalogue, terminate: bool, recover: bool,
-                     ban_years: int | None) -> list[str]:
+def implied_measures(band: SeverityBand, catalogue: MeasureCatalogue, requires: MeasureRequires, terminate: bool,
+                     recover: bool, ban_years: int | None) -> list[str]:
     """Without --measures: what the options imply — (四) to terminate or recover, (五) for a ban — plus
     what Art. 12 makes those bring along ((九)); with none of them, the first measure the severity allows."""
     wanted = [effect for effect, on in (("terminate", terminate), ("recover", recover), ("ban", ban_years)) if on]
@@ -107,22 +106,20 @@ def implied_measures(program: Any, band: SeverityBand, catalogue: MeasureCatalog
     for effect in wanted:
         having = codes_with(catalogue, effect)
         codes.append(next((c for c in having if c in band.measures), having[0]))
-    _, requires = rule_of(program, MeasureRequires)
     if any(c in requires.when for c in codes):
         codes.append(requires.requires)
     known = [m.code for m in catalogue.measures]
     return sorted(set(codes), key=known.index) or [band.measures[0]]
 
 
-def _check_effects(program: Any, catalogue: MeasureCatalogue, chosen: list[str], terminate: bool, recover: bool) -> None:
+def _check_effects(catalogue_id: str, catalogue: MeasureCatalogue, chosen: list[str], terminate: bool, recover: bool) -> None:
     """Terminating needs a measure that terminates, recovering one that recovers (Art. 12 (四), (六))."""
     effects = effects_of(catalogue, chosen)
     for effect, on, zh, en in (("terminate", terminate, "终止项目", "terminating a project"),
                                ("recover", recover, "追回资金", "recovering money")):
         if on and effect not in effects:
-            rule_id, _ = rule_of(program, MeasureCatalogue)
             needed = bracketed(codes_with(catalogue, effect))
-            raise RuleViolation(rule_id, catalogue.citation.short(), rules.said(
+            raise RuleViolation(catalogue_id, catalogue.citation.short(), rules.said(
                 catalogue.citation, f"{zh}须给予第十二条{needed}项处理；本次措施为{bracketed(chosen)}",
                 f"{en} needs measure {needed} of Art. 12; this decision gives {bracketed(chosen)}"),
                 measures=chosen, hint=Text(f"在 --measures 中加上{needed}项", f"add {needed} to --measures"))
@@ -194,7 +191,7 @@ def review(*, case_id: str, day: date, result: str = "requested") -> Command:
         rule_id, _ = rule_of(regime().program, Review)
         party.record(IntegrityReviewRecorded, case_id=case_id, result=result, rule=rule_id, **ctx.envelope(day))
         if result == "revoked":
-            for order in [o for o in orders_of(party) if o.case_id == case_id]:
+            for order in orders_of_case(party, case_id):
                 left = order.outstanding() + order.recovered()
                 if left > 0:
                     record_reversal(party, ctx, order, left, day, reason=f"复查撤销处理决定 / decision revoked on review ({case_id})")
@@ -217,7 +214,7 @@ def list_cases(ledger: Ledger, as_of: date) -> dict[str, Any]:
         case = cases_of(party)[case_id]
         if not case.listed_on(as_of):
             continue
-        owed = sum(o.outstanding(as_of) for o in orders_of(party) if o.case_id == case_id)
+        owed = sum(o.outstanding(as_of) for o in orders_of_case(party, case_id))
         total += owed
         entries.append({"party": key, "name": party.name, "credit_code": party.credit_code, "case": case_id,
                         "severity": case.severity, "decided_on": iso(case.decided_on), "measures": case.measures,
@@ -228,7 +225,7 @@ def list_cases(ledger: Ledger, as_of: date) -> dict[str, Any]:
 
 def case_view(party: Enterprise, case: CaseState) -> dict[str, Any]:
     """The contract's case JSON: party, severity, ban_until, suspended_days, recovery, and the rest of the record."""
-    orders = [o for o in orders_of(party) if o.case_id == case.case_id]
+    orders = orders_of_case(party, case.case_id)
     status = "revoked" if case.revoked_on else case.status
     return {
         "id": case.case_id, "party": party.key, "party_name": party.name, "status": status,

@@ -12,7 +12,7 @@ from qdledger.grants.state import GrantState
 from qdledger.i18n import Text
 from qdledger.integrity import rules
 from qdledger.integrity.events import RecoveryOrdered, RecoveryRepaid, RecoveryReversed
-from qdledger.integrity.state import OrderState, cases_of, orders_of
+from qdledger.integrity.state import OrderState, orders_of
 from qdledger.integrity.terms import regime, rule_of
 from qdledger.ledger.application import Command, Context, Ledger, UnitOfWork
 from qdledger.ledger.enterprise import Enterprise
@@ -94,6 +94,7 @@ def order(*, grants: list[str], basis: str, day: date, amount: int | None = None
           planned: int | None = None, actual: int | None = None, case_id: str | None = None) -> Command:
     """追回: a receivable on the named grants, on one basis (all disbursed, named amount, proportional, covenant)."""
     basis = parse_basis(basis)
+    grants = list(dict.fromkeys(grants))
     if not grants:
         raise BadInput(Text("至少指定一个项目", "name at least one grant"), field="grant")
     if basis == "amount" and (amount is None or not reason.strip()):
@@ -112,7 +113,7 @@ def order(*, grants: list[str], basis: str, day: date, amount: int | None = None
                 raise BadInput(Text(f"日期 {day} 早于项目 {grant.grant_id} 的立项日期 {grant.award_date}",
                                     f"date {day} is before grant {grant.grant_id} was awarded ({grant.award_date})"), field="date")
         if case_id is not None:
-            _case_of(uow, party, case_id)
+            _check_case(uow, party, case_id)
         wanted, due_on, figures = amount if basis == "amount" else None, None, {}
         if basis == "proportional":
             wanted, rule_id, citation = proportional_amount(targets[0], day, planned, actual)
@@ -209,10 +210,9 @@ def _one_party(uow: UnitOfWork, grants: list[str]) -> Enterprise:
     return next(iter(owners.values()))
 
 
-def _case_of(uow: UnitOfWork, party: Enterprise, case_id: str):
+def _check_case(uow: UnitOfWork, party: Enterprise, case_id: str) -> None:
     if uow.owner_of("case", case_id).key != party.key:
         raise BadInput(Text(f"案件 {case_id} 不属于 {party.key}", f"case {case_id} is not about {party.key}"), field="case")
-    return cases_of(party)[case_id]
 
 
 def show_recovery(ledger: Ledger, grant_id: str) -> dict[str, Any]:

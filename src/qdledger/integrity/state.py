@@ -95,6 +95,10 @@ def orders_of(party: Any, grant_id: str | None = None) -> list[OrderState]:
     return [o for o in orders if grant_id is None or o.grant_id == grant_id]
 
 
+def orders_of_case(party: Any, case_id: str) -> list[OrderState]:
+    return [o for o in integrity_of(party)["orders"].values() if o.case_id == case_id]
+
+
 def ban_in_force(party: Any, day: date) -> CaseState | None:
     """The case whose award ban covers ``day`` and ends last, if any."""
     banning = [c for c in cases_of(party).values() if c.bans_on(day)]

@@ -7,7 +7,7 @@ from typing import Any
 
 from qdledger.errors import BadInput
 from qdledger.i18n import Text
-from qdledger.policy.kinds_integrity import GroundCatalogue, MeasureCatalogue, SeverityBand
+from qdledger.policy.kinds_integrity import MeasureCatalogue, SeverityBand
 from qdledger.policy.loader import PolicyFileError, ProgramVersion, policy_book
 from qdledger.policy.model import Program
 
@@ -62,14 +62,6 @@ def parse_codes(text: str | None, known: list[str], what: Text) -> list[str]:
                                 f"{what.en} must be among {', '.join(known)}, not {raw.strip()!r}"), field=what.en)
         codes.append(item)
     return sorted(set(codes), key=known.index)
-
-
-def ground_catalogue(program: Program) -> tuple[str, GroundCatalogue]:
-    return rule_of(program, GroundCatalogue)
-
-
-def measure_catalogue(program: Program) -> tuple[str, MeasureCatalogue]:
-    return rule_of(program, MeasureCatalogue)
 
 
 def effects_of(catalogue: MeasureCatalogue, codes: list[str]) -> set[str]:
