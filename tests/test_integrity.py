@@ -290,3 +290,14 @@ def test_an_order_can_belong_to_the_partys_own_case_and_names_each_grant_once(le
     view = order_recovery(ledger, CTX, grants=["G1", "G1"], basis="all", day=d("2026-10-01"), case_id="C1")
     assert view["receivable"] == "8000000.00" and view["orders_made"] == ["G1#1"]
     assert show_case(ledger, "C1")["recovery"]["outstanding"] == "8000000.00"
+
+
+def test_holding_applications_stops_new_awards_until_the_decision(ledger):
+    party(ledger)
+    open_case(ledger, CTX, case_id="C1", party="E1", day=d("2025-03-01"), hold_applications=True)
+    grant(ledger, "G0", day="2025-02-28")
+    error = refused(grant, ledger, "G1", day="2025-03-01")
+    assert error.rule == "research_integrity.interim_suspension" and error.text.zh.startswith("第二十条：")
+    decide_case(ledger, CTX, case_id="C1", severity="较轻", day=d("2025-06-01"))
+    grant(ledger, "G1", day="2025-06-01")
+    assert refused(grant, ledger, "G2", day="2025-05-31").details["held_from"] == "2025-03-01"

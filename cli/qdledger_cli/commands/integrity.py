@@ -21,6 +21,7 @@ def open_(
     date: opt.Date,
     suspend: Annotated[str | None, typer.Option("--suspend", help="暂停拨付 (Art. 20): all (default: every open grant of the party), none, or GRANT[,GRANT...]")] = None,
     grounds: Annotated[str | None, typer.Option("--grounds", help="Misconduct items of Art. 11, e.g. 八 or 4,8 (失信行为)")] = None,
+    hold_applications: Annotated[bool, typer.Option("--hold-applications", help="Also 暂停受理申报 (Art. 20): no new award requiring good research credit until the decision")] = False,
     reference: opt.Reference = "",
     idempotency_key: opt.IdempotencyKey = None,
     dry_run: opt.DryRun = False,
@@ -31,7 +32,8 @@ def open_(
     from qdledger.integrity.cases import open_case
 
     run(as_json, lambda ledger: open_case(ledger, context(reference, idempotency_key, dry_run), case_id=case, party=party,
-                                          day=parse_date(date), suspend=suspend, grounds=grounds), render_case)
+                                          day=parse_date(date), suspend=suspend, grounds=grounds,
+                                          hold_applications=hold_applications), render_case)
 
 
 @app.command("decide")

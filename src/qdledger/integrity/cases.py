@@ -29,7 +29,8 @@ def open_case(ledger: Ledger, ctx: Context, **fields: Any) -> dict[str, Any]:
     return ledger.execute(ctx, open_(**fields))
 
 
-def open_(*, case_id: str, party: str, day: date, suspend: str | None = None, grounds: str | None = None) -> Command:
+def open_(*, case_id: str, party: str, day: date, suspend: str | None = None, grounds: str | None = None,
+          hold_applications: bool = False) -> Command:
     """立案: open a case on a party; 暂停拨付 (Art. 20) stops releases of the named or all active grants at once."""
     _check_id(case_id)
 
@@ -44,10 +45,12 @@ def open_(*, case_id: str, party: str, day: date, suspend: str | None = None, gr
         uow.claim("case", case_id, party)
         register_case(uow, case_id, party)
         subject.record(IntegrityCaseOpened, case_id=case_id, grounds=codes, suspended=[g.grant_id for g in suspended],
-                       rule=rule_id, policy_version=version.version, **ctx.envelope(day))
+                       hold_applications=hold_applications, rule=rule_id, policy_version=version.version,
+                       **ctx.envelope(day))
         return case_view(subject, cases_of(subject)[case_id])
 
-    return Command("integrity.open", dict(case_id=case_id, party=party, day=day, suspend=suspend, grounds=grounds), decide)
+    return Command("integrity.open", dict(case_id=case_id, party=party, day=day, suspend=suspend, grounds=grounds,
+                                          hold_applications=hold_applications), decide)
 
 
 def decide_case(ledger: Ledger, ctx: Context, **fields: Any) -> dict[str, Any]:
@@ -118,11 +121,12 @@ def _check_effects(catalogue_id: str, catalogue: MeasureCatalogue, chosen: list[
     for effect, on, zh, en in (("terminate", terminate, "终止项目", "terminating a project"),
                                ("recover", recover, "追回资金", "recovering money")):
         if on and effect not in effects:
-            needed = bracketed(codes_with(catalogue, effect))
+            codes = codes_with(catalogue, effect)
+            zh_needed, en_needed = "或".join(bracketed([c]) for c in codes), " or ".join(bracketed([c]) for c in codes)
             raise RuleViolation(catalogue_id, catalogue.citation.short(), rules.said(
-                catalogue.citation, f"{zh}须给予第十二条{needed}项处理；本次措施为{bracketed(chosen)}",
-                f"{en} needs measure {needed} of Art. 12; this decision gives {bracketed(chosen)}"),
-                measures=chosen, hint=Text(f"在 --measures 中加上{needed}项", f"add {needed} to --measures"))
+                catalogue.citation, f"{zh}须给予第十二条{zh_needed}项处理；本次措施为{bracketed(chosen)}",
+                f"{en} needs measure {en_needed} of Art. 12; this decision gives {bracketed(chosen)}"),
+                measures=chosen, hint=Text(f"在 --measures 中加上{zh_needed}项", f"add {en_needed} to --measures"))
 
 
 def _ban(program: Any, band_id: str, band: SeverityBand, catalogue: MeasureCatalogue, case: CaseState,
@@ -230,6 +234,7 @@ def case_view(party: Enterprise, case: CaseState) -> dict[str, Any]:
     return {
         "id": case.case_id, "party": party.key, "party_name": party.name, "status": status,
         "opened_on": case.opened_on.isoformat(), "grounds": case.grounds, "suspended_grants": case.suspended,
+        "applications_held": case.hold_applications,
         "severity": case.severity, "decided_on": iso(case.decided_on), "measures": case.measures,
         "ban_years": case.ban_years, "ban_from": iso(case.decided_on) if case.ban_years else None,
         "ban_until": iso(case.ban_until), "ban_until_decided": iso(case.ban_until_decided), "bars_awards": bool(case.ban_rule),

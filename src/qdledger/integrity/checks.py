@@ -8,7 +8,7 @@ from typing import Any
 from qdledger.errors import RuleViolation
 from qdledger.grants.state import GrantState
 from qdledger.i18n import Text
-from qdledger.integrity.state import ban_in_force
+from qdledger.integrity.state import ban_in_force, holding_case
 from qdledger.integrity.terms import regime, rule_of
 from qdledger.money import show_yuan
 from qdledger.integrity.rules import said
@@ -51,6 +51,22 @@ def check_not_suspended(grant: GrantState, amount: int, day: date) -> None:
         said(rule.citation, f"{why.zh}；已拨付 {show_yuan(grant.disbursed)}，本次申请 {show_yuan(amount)}",
              f"{why.en}; disbursed {show_yuan(grant.disbursed)}, requested {show_yuan(amount)}"),
         limit=grant.disbursed, used=grant.disbursed, requested=amount, hint=hint)
+
+
+def check_applications_not_held(uow: Any, party: Any, program: Any, day: date) -> None:
+    """While a case holds new applications (暂停受理申报, Art. 20), no award requiring good research credit."""
+    case = holding_case(party, day) if program.requires_good_credit else None
+    if case is None:
+        return
+    rule_id, rule = rule_of(regime().program, InterimSuspension)
+    raise RuleViolation(
+        rule_id, rule.citation.short(),
+        said(rule.citation, f"诚信案件 {case.case_id} 自 {case.opened_on} 起暂停受理 {party.key} 的新项目申报；"
+             f"{program.name_zh}要求科研信用良好，立项日期 {day}",
+             f"integrity case {case.case_id} holds new applications of {party.key} from {case.opened_on}; "
+             f"{program.name_en} requires good research credit (award date {day})"),
+        case=case.case_id, held_from=case.opened_on.isoformat(),
+        hint=Text("作出处理决定（integrity decide）后再立项", "award once the case is decided (integrity decide)"))
 
 
 def check_not_banned(uow: Any, party: Any, program: Any, day: date) -> None:

@@ -17,16 +17,19 @@ class CaseEvent(LedgerEvent):
 
 
 class IntegrityCaseOpened(CaseEvent):
-    """立案: a case is opened; with 暂停拨付 (Art. 20) every release to ``suspended`` stops at once."""
+    """立案: a case is opened; with 暂停拨付 (Art. 20) every release to ``suspended`` stops at once, and with
+    暂停受理申报 no new award that requires good research credit until the decision."""
 
     grounds: list
     suspended: list
+    hold_applications: bool
     rule: str
     policy_version: str
 
     def apply(self, party) -> None:
         cases_of(party)[self.case_id] = CaseState(case_id=self.case_id, opened_on=self.business_date,
                                                  grounds=list(self.grounds), suspended=list(self.suspended),
+                                                 hold_applications=self.hold_applications,
                                                  policy_version=self.policy_version)
         for grant_id in self.suspended:
             party.grants[grant_id].suspended_by.add(self.case_id)

@@ -18,5 +18,5 @@ def extend_view(party: Any, view: dict[str, Any]) -> None:
 
 
 service.RELEASE_CHECKS[0:0] = [checks.check_not_terminated, checks.check_not_suspended]
-service.AWARD_CHECKS.append(checks.check_not_banned)
+service.AWARD_CHECKS += [checks.check_applications_not_held, checks.check_not_banned]
 enterprises.VIEW_EXTENSIONS.append(extend_view)

@@ -15,6 +15,7 @@ class CaseState:
     opened_on: date
     grounds: list[str]
     suspended: list[str]  # grants whose releases the case suspended when it was opened (Art. 20)
+    hold_applications: bool = False  # 暂停受理申报 (Art. 20) until the decision
     status: str = "open"  # open | decided
     severity: str | None = None
     decided_on: date | None = None
@@ -37,6 +38,10 @@ class CaseState:
     def bans_on(self, day: date) -> bool:
         """Whether a ban of this case that bars awards is in force on ``day`` (from the decision, end excluded)."""
         return bool(self.ban_rule and self.decided_on and self.ban_until and self.decided_on <= day < self.ban_until)
+
+    def holds_applications_on(self, day: date) -> bool:
+        """Whether the case's 暂停受理申报 stops new awards on ``day``: from opening until the decision."""
+        return self.hold_applications and self.opened_on <= day and (self.decided_on is None or day < self.decided_on)
 
     def listed_on(self, day: date) -> bool:
         """On the 异常名录 on ``day``: decided by then, not yet removed or revoked."""
@@ -103,6 +108,11 @@ def ban_in_force(party: Any, day: date) -> CaseState | None:
     """The case whose award ban covers ``day`` and ends last, if any."""
     banning = [c for c in cases_of(party).values() if c.bans_on(day)]
     return max(banning, key=lambda c: c.ban_until) if banning else None
+
+
+def holding_case(party: Any, day: date) -> CaseState | None:
+    """An open case whose interim measure stops new awards on ``day``, if any."""
+    return next((c for c in cases_of(party).values() if c.holds_applications_on(day)), None)
 
 
 def banned_until(party: Any) -> date | None:
