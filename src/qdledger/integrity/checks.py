@@ -8,10 +8,10 @@ from typing import Any
 from qdledger.errors import RuleViolation
 from qdledger.grants.state import GrantState
 from qdledger.i18n import Text
+from qdledger.integrity.rules import said
 from qdledger.integrity.state import ban_in_force, holding_case
 from qdledger.integrity.terms import regime, rule_of
 from qdledger.money import show_yuan
-from qdledger.integrity.rules import said
 from qdledger.policy.kinds_integrity import AwardBan, InterimSuspension, Termination
 
 
