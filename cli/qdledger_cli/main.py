@@ -6,7 +6,8 @@ from typing import Annotated
 
 import typer
 
-from qdledger_cli.commands import audit, demo, docs, enterprise, equity, export, grant, history, lpr, policy, report, views
+from qdledger_cli.commands import audit, demo, docs, enterprise, equity, export, grant, history, integrity, lpr, policy
+from qdledger_cli.commands import recovery, report, views
 from qdledger_cli.runtime import session
 
 app = typer.Typer(
@@ -24,6 +25,8 @@ app.add_typer(policy.app, name="policy")
 app.add_typer(lpr.app, name="lpr")
 app.add_typer(report.app, name="report")
 app.add_typer(docs.app, name="docs")
+app.add_typer(integrity.app, name="integrity")
+app.add_typer(recovery.app, name="recovery")
 app.command("demo")(demo.demo)
 app.command("digest")(audit.digest)
 app.command("verify")(audit.verify)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from calendar import monthrange
 from datetime import date, datetime, timezone
 
 from qdledger.errors import BadInput
@@ -49,3 +50,9 @@ def iso(day: date | None) -> str | None:
 def today() -> date:
     """Today's date, for commands whose business date defaults to the day they are recorded."""
     return date.today()
+
+
+def add_months(day: date, months: int) -> date:
+    """Shift by calendar months; a day missing in the target month falls on that month's last day."""
+    year, month = divmod(day.year * 12 + day.month - 1 + months, 12)
+    return date(year, month + 1, min(day.day, monthrange(year, month + 1)[1]))

@@ -68,3 +68,4 @@ def enterprise_view(party: Enterprise) -> dict[str, Any]:
 from qdledger.equity.views import extend_enterprise_view  # noqa: E402  (capabilities register their figures)
 
 VIEW_EXTENSIONS.append(extend_enterprise_view)
+import qdledger.integrity.hooks  # noqa: E402,F401  (recoveries and bans in enterprise show)

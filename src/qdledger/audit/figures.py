@@ -28,8 +28,8 @@ class Figure:
 FIGURES: list[Figure] = [
     Figure("awarded", Text("立项资助", "awarded"), [(acct.GRANTS_PAYABLE, "credits")]),
     Figure("disbursed", Text("已拨付", "disbursed"), [(acct.GRANTS_DISBURSED, "debits")]),
-    Figure("recovered", Text("已追回", "recovered")),
-    Figure("receivable", Text("应收追回款", "receivable")),
+    Figure("recovered", Text("已追回", "recovered"), [(acct.RECOVERIES_RECEIVABLE, "credits")]),
+    Figure("receivable", Text("应收追回款", "receivable"), [(acct.RECOVERIES_RECEIVABLE, "balance")]),
     Figure("equity_at_cost", Text("股权投资（成本）", "equity at cost"), [(acct.EQUITY_AT_COST, "balance")]),
     Figure("subsidies", Text("已付补贴", "subsidies paid")),
 ]

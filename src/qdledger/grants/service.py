@@ -154,3 +154,6 @@ def grant_view(grant: GrantState, party: Enterprise, as_of: date | None = None) 
         "milestones": [{"milestone": m, "result": r, "date": d.isoformat()} for d, m, r in grant.milestones],
         "releases": [{"date": d.isoformat(), "amount": yuan(a)} for d, a in grant.releases],
     }
+
+
+import qdledger.integrity.hooks  # noqa: E402,F401  (integrity's release and award checks)

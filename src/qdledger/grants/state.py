@@ -35,6 +35,7 @@ class GrantState:
     receivable: int = 0
     terminated_on: date | None = None
     suspended_by: set[str] = field(default_factory=set)  # open integrity cases suspending releases
+    suspensions_closed: list[tuple[str, date, date]] = field(default_factory=list)  # (case, from, until) lifted
 
     _summed: tuple[int, int] = field(default=(0, 0), init=False, repr=False, compare=False)  # (releases counted, sum)
 

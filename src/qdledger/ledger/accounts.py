@@ -15,6 +15,7 @@ EQUITY_LOSS = "equity:loss"
 EQUITY_CONCESSION = "equity:concession"
 EQUITY_DIVIDENDS = "equity:dividends"
 EQUITY_TRUSTEE_COST = "equity:trustee_cost"
+RECOVERIES_RECEIVABLE = "recoveries:receivable"
 
 CHART: dict[str, Text] = {
     CASH: Text("财政资金（银行存款）", "fund cash"),
@@ -28,6 +29,7 @@ CHART: dict[str, Text] = {
     EQUITY_CONCESSION: Text("收益让渡", "return conceded on exits"),
     EQUITY_DIVIDENDS: Text("股权分红收入", "dividends from equity positions"),
     EQUITY_TRUSTEE_COST: Text("受托管理机构工作成本", "trustee cost allowance used"),
+    RECOVERIES_RECEIVABLE: Text("应收追回款", "recoveries receivable"),
 }
 
 

@@ -14,6 +14,7 @@ from pydantic import Field, model_validator
 
 from qdledger.policy.base import Citation, Fen, Ratio, RuleBase, Strict
 from qdledger.policy.kinds_equity import EQUITY_KINDS
+from qdledger.policy.kinds_integrity import INTEGRITY_KINDS
 
 
 class ProjectCap(RuleBase):
@@ -54,6 +55,7 @@ RULE_KINDS = [
     StagedCeilings,
     ReleaseFreely,
     *EQUITY_KINDS,
+    *INTEGRITY_KINDS,
 ]
 """Every rule kind the code can compute; a policy file may use any of them."""
 
