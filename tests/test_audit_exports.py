@@ -96,7 +96,7 @@ def test_a_bundle_verifies_without_the_ledger_and_names_what_was_changed(ledger,
 
     (folder / "events.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")
     assert verify_bundle(folder)["ok"]
-    policy = next((folder / "policies").glob("*.toml"))
+    policy = next(p for p in (folder / "policies").glob("*.toml") if "1000万" in p.read_text(encoding="utf-8"))
     policy.write_text(policy.read_text(encoding="utf-8").replace("1000万", "2000万"), encoding="utf-8")
     changed = verify_bundle(folder)
     assert changed["ok"] is False and changed["problems"][0]["check"] == "manifest"
