@@ -7,6 +7,7 @@ from typing import Annotated
 import typer
 
 from qdledger_cli.commands import demo, docs, enterprise, grant, lpr, policy, report
+from qdledger_cli.commands import guarantee, insurance, loan, subsidy
 from qdledger_cli.runtime import session
 
 app = typer.Typer(
@@ -23,6 +24,10 @@ app.add_typer(policy.app, name="policy")
 app.add_typer(lpr.app, name="lpr")
 app.add_typer(report.app, name="report")
 app.add_typer(docs.app, name="docs")
+app.add_typer(loan.app, name="loan")
+app.add_typer(guarantee.app, name="guarantee")
+app.add_typer(insurance.app, name="insurance")
+app.add_typer(subsidy.app, name="subsidy")
 app.command("demo")(demo.demo)
 
 

@@ -13,6 +13,7 @@ from typing import Annotated, Any, Literal, Union  # noqa: F401
 from pydantic import Field, model_validator
 
 from qdledger.policy.base import Citation, Fen, Ratio, RuleBase, Strict
+from qdledger.policy.kinds_subsidy import SUBSIDY_KINDS
 
 
 class ProjectCap(RuleBase):
@@ -54,6 +55,7 @@ RULE_KINDS = [
     ReleaseFreely,
 ]
 """Every rule kind the code can compute; a policy file may use any of them."""
+RULE_KINDS += SUBSIDY_KINDS
 
 Rule = Annotated[Union[tuple(RULE_KINDS)], Field(discriminator="kind")]
 

@@ -1,0 +1,209 @@
+"""Rule kinds of subsidies and awards: how an entitlement is computed, and what bounds it.
+
+A claimable program has exactly one calculation rule (fixed amount, capped amount, rate × base,
+tiers, interest, fee band, premium share) and any number of bounds (caps, loan-year caps, claim
+limits, quotas, non-stacking, eligibility). Every number is a field here and a value in a file.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Literal
+
+from pydantic import Field, model_validator
+
+from qdledger.policy.base import Fen, Ratio, RuleBase, Strict
+
+
+def _one_of(rule: Strict, *names: str) -> None:
+    given = [n for n in names if getattr(rule, n) is not None]
+    if len(given) != 1:
+        raise ValueError(f"give exactly one of {', '.join(names)}")
+
+
+class FixedAmount(RuleBase):
+    """A set amount per award (一次性给予 X 万元), by category when the text sets several."""
+
+    kind: Literal["fixed_amount"]
+    amount: Fen | None = None
+    categories: dict[str, Fen] | None = None
+    min_base: Fen | None = Field(None, description="the recorded base must reach this")
+    min_share: Ratio | None = Field(None, description="base ÷ revenue must reach this")
+    base: str | None = Field(None, description="what the base is, e.g. 研发经费投入")
+
+    @model_validator(mode="after")
+    def _amounts(self) -> FixedAmount:
+        _one_of(self, "amount", "categories")
+        return self
+
+
+class CappedAmount(RuleBase):
+    """An amount set by the approving decision, at most the cap (最高 X 万元)."""
+
+    kind: Literal["capped_amount"]
+    cap: Fen | None = None
+    categories: dict[str, Fen] | None = Field(None, description="cap per category, chosen with --category")
+    repeat_cap: Fen | None = Field(None, description="cap for every later award of the program to the same party")
+    min_base: Fen | None = Field(None, description="the recorded base must reach this")
+    base: str | None = None
+
+    @model_validator(mode="after")
+    def _caps(self) -> CappedAmount:
+        _one_of(self, "cap", "categories")
+        return self
+
+
+class RateOfBase(RuleBase):
+    """rate × a recorded, dated base, at most the cap per award (D23)."""
+
+    kind: Literal["rate_of_base"]
+    rate: Ratio
+    cap: Fen | None = None
+    min_base: Fen | None = None
+    base: str = Field(description="what the base is, e.g. 相关投资额")
+
+
+class Tier(Strict):
+    """One band of a tiered subsidy: conditions that place a claim in it, and what it pays."""
+
+    name: str
+    band_from: Fen | None = Field(None, description="base ≥ this (inclusive)")
+    band_to: Fen | None = Field(None, description="base < this (exclusive)")
+    min_growth: Ratio | None = Field(None, description="(base − prior base) ÷ prior base ≥ this")
+    max_rank: int | None = Field(None, ge=1, description="rank (1 = first) ≤ this")
+    grades: tuple[str, ...] | None = Field(None, description="evaluation grades that qualify")
+    rate: Ratio | None = None
+    of: Literal["base", "increase"] = "base"
+    cap: Fen | None = None
+    amount: Fen | None = Field(None, description="a flat amount instead of a rate")
+    once_per_party: bool = Field(False, description="this tier pays a party once in the program's window")
+
+    @model_validator(mode="after")
+    def _pays(self) -> Tier:
+        _one_of(self, "rate", "amount")
+        return self
+
+
+class Tiered(RuleBase):
+    """Tiers by base band, growth, rank or grade; the first tier whose conditions all hold pays."""
+
+    kind: Literal["tiered"]
+    tiers: tuple[Tier, ...] = Field(min_length=1)
+    basic_research_weight: Ratio | None = Field(None, description="basic research counts this many times")
+    base: str
+
+
+class InterestBand(Strict):
+    up_to: Fen = Field(description="the part of the principal up to this amount (inclusive)")
+    lpr_share: Ratio = Field(description="subsidised at this share of the reference rate")
+
+
+class InterestSubsidy(RuleBase):
+    """Σ over principal bands: part × share × reference rate × days ÷ day count, ≤ interest paid (D18)."""
+
+    kind: Literal["interest_subsidy"]
+    bands: tuple[InterestBand, ...] = Field(min_length=1)
+    above_last_band: Literal["not_eligible", "unsubsidised"]
+    actual_rate_if_lower: bool = Field(description="the contract rate replaces the LPR when lower")
+    modes: tuple[str, ...] | None = Field(None, description="loan modes that qualify; none = every mode")
+    repaid_after: date | None = Field(None, description="repayment must be completed after this date")
+    lpr_at: Literal["signing", "drawdown"]
+    long_tenor_above_years: int = Field(ge=1, description="terms longer than this use the over-5-year LPR")
+    day_count: int = Field(ge=360, le=366, description="days ÷ this (actual/365, D18)")
+
+    @model_validator(mode="after")
+    def _rising(self) -> InterestSubsidy:
+        limits = [b.up_to for b in self.bands]
+        if limits != sorted(set(limits)):
+            raise ValueError("interest bands must rise")
+        return self
+
+
+class FeeStep(Strict):
+    from_rate: Ratio = Field(description="fee rate ≥ this (inclusive)")
+    subsidy_rate: Ratio = Field(description="subsidy as a share of the loan")
+
+
+class FeeBand(RuleBase):
+    """Credit-enhancement fee subsidy: the highest step the fee rate reaches, × the loan, ≤ fee paid."""
+
+    kind: Literal["fee_band"]
+    steps: tuple[FeeStep, ...] = Field(min_length=1)
+    day_count: int | None = Field(None, description="set to annualise by loan days ÷ this; none = share of the loan (D21)")
+
+    @model_validator(mode="after")
+    def _falling(self) -> FeeBand:
+        froms = [s.from_rate for s in self.steps]
+        if froms != sorted(set(froms), reverse=True):
+            raise ValueError("fee steps must be listed from the highest fee rate down")
+        return self
+
+
+class PremiumShare(RuleBase):
+    """Premium subsidy: a share of the premium, one for the party's first purchase, one for later ones."""
+
+    kind: Literal["premium_share"]
+    first: Ratio
+    repeat: Ratio
+
+
+CALCULATIONS = (FixedAmount, CappedAmount, RateOfBase, Tiered, InterestSubsidy, FeeBand, PremiumShare)
+
+CapScope = Literal["per_enterprise", "per_enterprise_year", "per_object", "per_project"]
+
+
+class Cap(RuleBase):
+    """Money granted within a scope ≤ limit; ``group`` lets several programs share one cap (D24)."""
+
+    kind: Literal["cap"]
+    scope: CapScope
+    limit: Fen
+    group: str | None = None
+    active: bool = Field(True, description="a reading kept as an optional cap is written here, off")
+
+
+class LoanYearsCap(RuleBase):
+    """Subsidised loan-years of a party ≤ years, across every loan (D20)."""
+
+    kind: Literal["loan_years_cap"]
+    years: int = Field(ge=1)
+    group: str | None = None
+
+
+class ClaimLimit(RuleBase):
+    """At most ``count`` awards of the program within a scope (仅限一次, 一次性, 连续 N 年)."""
+
+    kind: Literal["claim_limit"]
+    scope: Literal["per_enterprise", "per_object", "per_enterprise_year", "per_object_year"]
+    count: int = Field(1, ge=1)
+
+
+class Quota(RuleBase):
+    """At most ``count`` awards across all parties within a district, a year, or the program's life."""
+
+    kind: Literal["quota"]
+    scope: Literal["per_district", "per_year", "per_district_year", "per_program"]
+    count: int = Field(ge=1)
+    categories: tuple[str, ...] | None = Field(None, description="only awards in these categories count")
+    group: str | None = None
+
+
+class NonStacking(RuleBase):
+    """就高不重复: of the programs in ``group`` that pay on the same object, only the highest pays (D22)."""
+
+    kind: Literal["non_stacking"]
+    group: str
+    scope: Literal["per_object", "per_enterprise"] = "per_object"
+
+
+class Eligibility(RuleBase):
+    """Who may receive it: party kinds the ledger checks, and conditions the officer attests."""
+
+    kind: Literal["eligibility"]
+    party_kinds: tuple[str, ...] | None = None
+    attested: tuple[str, ...] = ()
+
+
+BOUNDS = (Cap, LoanYearsCap, ClaimLimit, Quota, NonStacking, Eligibility)
+
+SUBSIDY_KINDS = [*CALCULATIONS, *BOUNDS]
