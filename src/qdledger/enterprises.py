@@ -63,3 +63,8 @@ def enterprise_view(party: Enterprise) -> dict[str, Any]:
     for extend in VIEW_EXTENSIONS:
         extend(party, view)
     return view
+
+
+from qdledger.subsidies.service import subsidy_totals  # noqa: E402
+
+VIEW_EXTENSIONS.append(subsidy_totals)

@@ -94,7 +94,7 @@ class Tiered(RuleBase):
 
 
 class InterestBand(Strict):
-    up_to: Fen = Field(description="the part of the principal up to this amount (inclusive)")
+    up_to: Fen | None = Field(None, description="the part of the principal up to this amount (inclusive); none = the rest")
     lpr_share: Ratio = Field(description="subsidised at this share of the reference rate")
 
 
@@ -114,8 +114,11 @@ class InterestSubsidy(RuleBase):
     @model_validator(mode="after")
     def _rising(self) -> InterestSubsidy:
         limits = [b.up_to for b in self.bands]
-        if limits != sorted(set(limits)):
-            raise ValueError("interest bands must rise")
+        bounded = [x for x in limits if x is not None]
+        if bounded != sorted(set(bounded)) or None in limits[:-1]:
+            raise ValueError("interest bands must rise; only the last may be open-ended")
+        if limits[-1] is None and self.above_last_band == "not_eligible":
+            raise ValueError("an open-ended last band leaves nothing above it")
         return self
 
 
@@ -179,10 +182,11 @@ class ClaimLimit(RuleBase):
 
 
 class Quota(RuleBase):
-    """At most ``count`` awards across all parties within a district, a year, or the program's life."""
+    """At most ``count`` awards across all parties within a district, a year, the program's life, or on one
+    object whoever claims it (e.g. one award per new product, 同一新技术新产品不重复奖补)."""
 
     kind: Literal["quota"]
-    scope: Literal["per_district", "per_year", "per_district_year", "per_program"]
+    scope: Literal["per_district", "per_year", "per_district_year", "per_program", "per_object"]
     count: int = Field(ge=1)
     categories: tuple[str, ...] | None = Field(None, description="only awards in these categories count")
     group: str | None = None

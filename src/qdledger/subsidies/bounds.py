@@ -192,14 +192,15 @@ def check_claim_limits(book: SubsidyBook, program: Any, subject: Subject) -> lis
 
 # --- quotas across parties ---------------------------------------------------------------------
 
-def quota_key(rule_id: str, quota: k.Quota, district: str, day: date) -> str:
+def quota_key(rule_id: str, quota: k.Quota, district: str, day: date, object_ref: str = "*") -> str:
     scope = {"per_district": district, "per_year": str(day.year), "per_district_year": f"{district}|{day.year}",
-             "per_program": "*"}[quota.scope]
+             "per_program": "*", "per_object": object_ref}[quota.scope]
     return f"{quota.group or rule_id}|{scope}"
 
 
 def quotas_for(program: Any, subject: Subject) -> list[tuple[str, k.Quota, str]]:
-    return [(rule_id, q, quota_key(rule_id, q, subject.district, subject.day)) for rule_id, q in rules_of(program, k.Quota)
+    return [(rule_id, q, quota_key(rule_id, q, subject.district, subject.day, subject.object_ref))
+            for rule_id, q in rules_of(program, k.Quota)
             if q.categories is None or subject.category in q.categories]
 
 

@@ -51,7 +51,7 @@ def _rows(uow: Any, party: Any, book: SubsidyBook, program: Any, rule_id: str, r
                                                                     rule.citation.short(), rule.group))]
     if isinstance(rule, k.ClaimLimit):
         return _limit_rows(book, program, rule_id, rule, day)
-    if isinstance(rule, k.Quota):
+    if isinstance(rule, k.Quota) and rule.scope != "per_object":
         key = bounds.quota_key(rule_id, rule, party.district, day)
         found = uow.get("quota", key)
         used = found.used(day) if found else 0

@@ -54,7 +54,7 @@ def interest(rule_id: str, rule: k.InterestSubsidy, facts: Facts) -> Entitlement
                       f"loan {loan.loan_id} is a {loan.mode} loan; this program subsidises {', '.join(rule.modes)} loans")
     check_repaid(rule_id, rule, loan, rule.repaid_after)
     top = rule.bands[-1].up_to
-    if loan.principal > top and rule.above_last_band == "not_eligible":
+    if top is not None and loan.principal > top and rule.above_last_band == "not_eligible":
         raise _refuse(rule_id, rule, f"贷款本金 {show_yuan(loan.principal)} 超过 {show_yuan(top)}（含）的上限，不能申报",
                       f"the principal {show_yuan(loan.principal)} is above the {show_yuan(top)} (inclusive) limit for a loan",
                       limit=top, requested=loan.principal, used=0,
@@ -66,8 +66,9 @@ def interest(rule_id: str, rule: k.InterestSubsidy, facts: Facts) -> Entitlement
     time = Fraction(days, rule.day_count)
     parts, exact, floor_ = [], Fraction(0), 0
     for band in rule.bands:
-        part = max(0, min(loan.principal, band.up_to) - floor_)
-        floor_ = band.up_to
+        ceiling = loan.principal if band.up_to is None else min(loan.principal, band.up_to)
+        part = max(0, ceiling - floor_)
+        floor_ = ceiling
         if part:
             value = part * band.lpr_share * reference * time
             exact += value
