@@ -81,14 +81,15 @@ def options(stacking: Stacking, claimed: Any, entitlement: Entitlement, paid_on:
         if pid == claimed.id:
             found.append(Option(claimed, entitlement.amount, _citation(claimed), "claimed"))
             continue
+        latest = calculation(book.latest(pid).program)
+        if latest is None or pays_on(latest[1]) != paid_on:
+            continue
         try:
             program = book.in_force(pid, day).program
         except RuleViolation as refusal:
-            found.append(Option(book.latest(pid).program, None, book.latest(pid).program.citation.short(), "not_in_force", refusal.text))
+            found.append(Option(book.latest(pid).program, None, latest[1].citation.short(), "not_in_force", refusal.text))
             continue
         calc = calculation(program)
-        if calc is None or pays_on(calc[1]) != paid_on:
-            continue
         try:
             amount = compute(calc[0], calc[1], facts_for(pid)).amount
             found.append(Option(program, amount, calc[1].citation.short(), "eligible"))
