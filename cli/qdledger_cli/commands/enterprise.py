@@ -63,9 +63,10 @@ def _render_headroom(result: dict) -> None:
     from qdledger_cli.runtime import show_table
 
     show_table(tr("额度余量", "Headroom") + f" {result['enterprise']} ({result['district']}) " + tr("截至 ", "as of ") + result["as_of"],
-               [tr("规则", "rule"), tr("范围", "scope"), tr("单位", "unit"), tr("上限", "limit"), tr("已用", "used"), tr("剩余", "remaining")],
-               [[c["rule"], c["scope"] + (f" {c['scope_key']}" if c["scope_key"] else ""), c["unit"], c["limit"], c["used"], c["remaining"]]
-                for c in result["caps"]])
+               [tr("项目", "program"), tr("规则", "rule"), tr("范围", "scope"), tr("单位", "unit"), tr("上限", "limit"), tr("已用", "used"),
+                tr("剩余", "remaining")],
+               [[c["name"], c["rule"].split(".", 1)[1], c["scope_label"] + (f" {c['scope_key']}" if c["scope_key"] else ""), c["unit_label"],
+                 c["limit"], c["used"], c["remaining"]] for c in result["caps"]])
 
 
 def render_enterprise(view: dict) -> None:

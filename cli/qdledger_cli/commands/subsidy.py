@@ -111,7 +111,7 @@ def render_claim(view: dict) -> None:
                    [[r["name"], r["amount"], "✓" if r["highest"] else "", r["reason"], r["citation"]] for r in view["considered"]])
     if view.get("caps"):
         show_table(tr("上限与名额", "Caps and quotas"), [tr("规则", "rule"), tr("范围", "scope"), tr("上限", "limit"), tr("已用", "used"), tr("剩余", "remaining")],
-                   [[c["rule"], c["scope"] + (f" {c['scope_key']}" if c["scope_key"] else ""), c["limit"], c["used"], c["remaining"]]
+                   [[c["rule"], c["scope_label"] + (f" {c['scope_key']}" if c["scope_key"] else ""), c["limit"], c["used"], c["remaining"]]
                     for c in view["caps"]])
 
 

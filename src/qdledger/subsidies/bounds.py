@@ -30,6 +30,8 @@ SCOPE_NAMES = {
     "per_program": Text("政策有效期内（全市）", "over the program's life (city-wide)"),
 }
 
+UNIT_NAMES = {"CNY": Text("元", "CNY"), "count": Text("项（次）", "awards"), "loan_years": Text("贴息年", "loan-years")}
+
 
 @dataclass(frozen=True)
 class Subject:
@@ -128,7 +130,8 @@ def row(rule: str, scope: str, key: str, unit: str, limit: Any, used: Any, citat
     """One line of headroom: the rule, its scope, limit, used and remaining, shown in its unit."""
     remaining = max(limit - used, 0)
     show = {"CNY": yuan, "count": int, "loan_years": show_years}[unit]
-    return {"rule": rule, "scope": scope, "scope_key": None if key == "*" else key, "unit": unit,
+    return {"rule": rule, "scope": scope, "scope_key": None if key == "*" else key, "scope_label": SCOPE_NAMES[scope].render(),
+            "unit": unit, "unit_label": UNIT_NAMES[unit].render(),
             "limit": show(limit), "used": show(used), "remaining": show(remaining), "group": group, "citation": citation}
 
 

@@ -6,6 +6,7 @@ from datetime import date
 from typing import Any
 
 from qdledger.dates import today
+from qdledger.i18n import current_language
 from qdledger.ledger.application import Ledger
 from qdledger.policy import kinds_subsidy as k
 from qdledger.policy.loader import policy_book
@@ -24,7 +25,7 @@ def headroom(ledger: Ledger, enterprise: str, as_of: date | None = None) -> dict
             continue
         for rule_id, rule in bounds.rules_of(program, k.BOUNDS):
             for key, row in _rows(uow, party, book, program, rule_id, rule, day):
-                rows.setdefault(key, {"program": program.id, **row})
+                rows.setdefault(key, {"program": program.id, "name": program.name_en if current_language() == "en" else program.name_zh, **row})
     ordered = sorted(rows.values(), key=lambda r: (r["remaining"] not in (0, "0.00"), r["program"], r["rule"], r["scope_key"] or ""))
     return {"enterprise": party.key, "district": party.district, "as_of": day.isoformat(), "caps": ordered}
 

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, replace
 from datetime import date
 from fractions import Fraction
 from typing import Any
 
-from qdledger.errors import BadInput, RuleViolation
+from qdledger.errors import BadInput, RuleViolation, UnknownId
 from qdledger.grants.service import check_award_eligibility
 from qdledger.i18n import Text
 from qdledger.ledger.application import Command, Context, Ledger, UnitOfWork
@@ -49,6 +50,9 @@ def claim(*, program: str, enterprise: str, object_ref: str, day: date, inputs: 
     """核定: compute the entitlement and approve what every cap, quota, limit and 就高不重复 allows."""
     args = dict(program=program, enterprise=enterprise, object_ref=object_ref, day=day, inputs=inputs.given(),
                 project=project, claim_id=claim_id, cap_to_headroom=cap_to_headroom)
+    if claim_id is not None and (AUTO_ID.match(claim_id) or not claim_id.strip() or any(ch.isspace() for ch in claim_id)):
+        raise BadInput(Text(f"申报编号 {claim_id!r} 无效：不能含空格，也不能是自动编号的形式（单位-S序号）",
+                            f"claim id {claim_id!r} is invalid: no spaces, and not of the automatic form PARTY-S<n>"), field="claim_id")
 
     def decide(uow: UnitOfWork, ctx: Context) -> dict[str, Any]:
         return Decision(uow, ctx, program, enterprise, object_ref, day, inputs, project, claim_id, cap_to_headroom).run()
@@ -156,8 +160,9 @@ class Decision:
 
     def _record(self, found: objects.Resolved, calc_id: str, entitlement: Any, payable: int, trimmed: bool,
                 stacking: resolver.Stacking, subject: bounds.Subject, places: list) -> str:
-        claim_id = self.claim_id or f"{self.party.key}-S{len(self.book.claims) + 1}"
-        self.uow.claim("claim", claim_id, self.party.key)
+        claim_id = self.claim_id or auto_id(self.party.key, len(self.book.claims) + 1)
+        if self.claim_id:
+            self.uow.claim("claim", claim_id, self.party.key)
         envelope = self.ctx.envelope(self.day)
         if found.implicit_policy:
             self.uow.claim("insurance", found.implicit_policy["policy_id"], self.party.key)
@@ -181,6 +186,25 @@ class Decision:
                 if isinstance(r, k.BOUNDS) and not isinstance(r, k.Eligibility) and getattr(r, "active", True)]
 
 
+AUTO_ID = re.compile(r"^(?P<party>.+)-S(?P<n>\d+)$")
+
+
+def auto_id(party: str, n: int) -> str:
+    """A claim's automatic id: the party's id and its claim count. It needs no index of its own, so two
+    officers claiming at once collide on the party's aggregate and the later one is decided again."""
+    return f"{party}-S{n}"
+
+
+def find_claim(uow: UnitOfWork, claim_id: str) -> tuple[Any, ClaimState]:
+    """The party owning a claim and the claim, by a chosen id's index or the party named in an automatic id."""
+    match = AUTO_ID.match(claim_id)
+    party = uow.enterprise(match["party"]) if match and uow.get("claim", claim_id) is None else uow.owner_of("claim", claim_id)
+    claim_ = book_of(party).claims.get(claim_id)
+    if claim_ is None:
+        raise UnknownId(Text(f"未找到补贴核定：{claim_id}", f"unknown claim: {claim_id}"), id=claim_id)
+    return party, claim_
+
+
 # --- payment ----------------------------------------------------------------------------------
 
 def pay_subsidy(ledger: Ledger, ctx: Context, **fields: Any) -> dict[str, Any]:
@@ -191,8 +215,7 @@ def pay(*, claim_id: str, day: date, amount: int | None = None) -> Command:
     """拨付: pay an approved claim (in full by default), never more than is outstanding."""
 
     def decide(uow: UnitOfWork, ctx: Context) -> dict[str, Any]:
-        party = uow.owner_of("claim", claim_id)
-        claim_ = book_of(party).claims[claim_id]
+        party, claim_ = find_claim(uow, claim_id)
         if day < claim_.day:
             raise BadInput(Text(f"拨付日期 {day} 早于核定日期 {claim_.day}", f"payment date {day} is before the approval {claim_.day}"), field="date")
         paying = claim_.outstanding if amount is None else amount
@@ -211,8 +234,8 @@ def pay(*, claim_id: str, day: date, amount: int | None = None) -> Command:
 # --- views ------------------------------------------------------------------------------------
 
 def show_claim(ledger: Ledger, claim_id: str) -> dict[str, Any]:
-    party = ledger.read().owner_of("claim", claim_id)
-    return claim_view(book_of(party).claims[claim_id], party.key)
+    party, claim_ = find_claim(ledger.read(), claim_id)
+    return claim_view(claim_, party.key)
 
 
 def list_claims(ledger: Ledger, enterprise: str) -> dict[str, Any]:
