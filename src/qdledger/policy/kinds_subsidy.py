@@ -8,11 +8,42 @@ limits, quotas, non-stacking, eligibility). Every number is a field here and a v
 from __future__ import annotations
 
 from datetime import date
+from decimal import Decimal
+from fractions import Fraction
 from typing import Literal
 
 from pydantic import Field, model_validator
 
+from qdledger.money import yuan
 from qdledger.policy.base import Fen, Ratio, RuleBase, Strict
+
+
+def _plain(value: Decimal) -> str:
+    text = format(value, "f")
+    return text.rstrip("0").rstrip(".") if "." in text else text
+
+
+def wan(fen: int | None) -> str:
+    """An amount as the policies write it: ``30万``, ``1.2亿`` when exact, else yuan."""
+    if fen is None:
+        return "—"
+    if fen >= 10**10 and fen % 10**9 == 0:
+        return _plain(Decimal(fen) / 10**10) + "亿"
+    if fen % 10**6 == 0:
+        return _plain(Decimal(fen) / 10**6) + "万"
+    return yuan(fen)
+
+
+def pc(ratio: Fraction) -> str:
+    """A ratio as a percentage, e.g. ``50%`` or ``0.5%``; as a fraction when not a short decimal."""
+    hundred = ratio * 100
+    if (hundred * 10_000).denominator != 1:
+        return str(ratio)
+    return _plain(Decimal(hundred.numerator) / Decimal(hundred.denominator)) + "%"
+
+
+def _categories(table: dict[str, int]) -> str:
+    return ", ".join(f"{name} {wan(v)}" for name, v in table.items())
 
 
 def _one_of(rule: Strict, *names: str) -> None:
@@ -36,6 +67,14 @@ class FixedAmount(RuleBase):
         _one_of(self, "amount", "categories")
         return self
 
+    def describe(self) -> str:
+        text = f"amount {wan(self.amount)}" if self.amount is not None else f"by category: {_categories(self.categories)}"
+        if self.min_base is not None:
+            text += f"; {self.base or 'base'} ≥ {wan(self.min_base)}"
+        if self.min_share is not None:
+            text += f"; {self.base or 'base'} ÷ revenue ≥ {pc(self.min_share)}"
+        return text
+
 
 class CappedAmount(RuleBase):
     """An amount set by the approving decision, at most the cap (最高 X 万元)."""
@@ -52,6 +91,14 @@ class CappedAmount(RuleBase):
         _one_of(self, "cap", "categories")
         return self
 
+    def describe(self) -> str:
+        text = f"approved amount ≤ {wan(self.cap)}" if self.cap is not None else f"approved amount ≤ cap of its category: {_categories(self.categories)}"
+        if self.repeat_cap is not None:
+            text += f"; every later award to the same party ≤ {wan(self.repeat_cap)}"
+        if self.min_base is not None:
+            text += f"; {self.base or 'base'} ≥ {wan(self.min_base)}"
+        return text
+
 
 class RateOfBase(RuleBase):
     """rate × a recorded, dated base, at most the cap per award (D23)."""
@@ -61,6 +108,10 @@ class RateOfBase(RuleBase):
     cap: Fen | None = None
     min_base: Fen | None = None
     base: str = Field(description="what the base is, e.g. 相关投资额")
+
+    def describe(self) -> str:
+        text = f"{pc(self.rate)} × {self.base}" + (f", ≤ {wan(self.cap)}" if self.cap is not None else ", no cap")
+        return text + (f"; {self.base} ≥ {wan(self.min_base)}" if self.min_base is not None else "")
 
 
 class Tier(Strict):
@@ -83,6 +134,21 @@ class Tier(Strict):
         _one_of(self, "rate", "amount")
         return self
 
+    def describe(self) -> str:
+        conditions = []
+        if self.band_from is not None or self.band_to is not None:
+            conditions.append(f"base in [{wan(self.band_from) if self.band_from is not None else '0'}, "
+                              f"{wan(self.band_to) if self.band_to is not None else '∞'})")
+        if self.min_growth is not None:
+            conditions.append(f"growth ≥ {pc(self.min_growth)}")
+        if self.max_rank is not None:
+            conditions.append(f"rank ≤ {self.max_rank}")
+        if self.grades is not None:
+            conditions.append("grade " + "/".join(self.grades))
+        pays = (f"{wan(self.amount)}" if self.amount is not None else
+                f"{pc(self.rate)} of the {'increase' if self.of == 'increase' else 'base'}" + (f", ≤ {wan(self.cap)}" if self.cap is not None else ""))
+        return f"{self.name}: {', '.join(conditions)} → {pays}" + (" (once per party)" if self.once_per_party else "")
+
 
 class Tiered(RuleBase):
     """Tiers by base band, growth, rank or grade; the first tier whose conditions all hold pays."""
@@ -91,6 +157,10 @@ class Tiered(RuleBase):
     tiers: tuple[Tier, ...] = Field(min_length=1)
     basic_research_weight: Ratio | None = Field(None, description="basic research counts this many times")
     base: str
+
+    def describe(self) -> str:
+        weight = f"; basic research counts × {self.basic_research_weight}" if self.basic_research_weight is not None else ""
+        return f"base = {self.base}{weight}; " + "; ".join(t.describe() for t in self.tiers)
 
 
 class InterestBand(Strict):
@@ -121,6 +191,23 @@ class InterestSubsidy(RuleBase):
             raise ValueError("an open-ended last band leaves nothing above it")
         return self
 
+    def describe(self) -> str:
+        parts, low = [], None
+        for band in self.bands:
+            span = f"≤{wan(band.up_to)}" if low is None else (f"{wan(low)}–{wan(band.up_to)}" if band.up_to is not None else f">{wan(low)}")
+            if band.up_to is None and low is None:
+                span = "the whole principal"
+            parts.append(f"{span} at {pc(band.lpr_share)} of the rate")
+            low = band.up_to
+        above = "a larger loan is not eligible" if self.above_last_band == "not_eligible" else "the part above is not subsidised"
+        rate = f"the LPR at {self.lpr_at}" + (" (the contract rate if lower)" if self.actual_rate_if_lower else "")
+        text = f"{'; '.join(parts)}; {above}; rate = {rate}; × days ÷ {self.day_count}, ≤ interest paid"
+        if self.modes is not None:
+            text += f"; modes {', '.join(self.modes)}"
+        if self.repaid_after is not None:
+            text += f"; repaid after {self.repaid_after}"
+        return text
+
 
 class FeeStep(Strict):
     from_rate: Ratio = Field(description="fee rate ≥ this (inclusive)")
@@ -141,6 +228,10 @@ class FeeBand(RuleBase):
             raise ValueError("fee steps must be listed from the highest fee rate down")
         return self
 
+    def describe(self) -> str:
+        steps = "; ".join(f"fee ≥ {pc(s.from_rate)} → {pc(s.subsidy_rate)} of the loan" for s in self.steps)
+        return steps + ("; × days ÷ " + str(self.day_count) if self.day_count else "") + "; ≤ fee paid"
+
 
 class PremiumShare(RuleBase):
     """Premium subsidy: a share of the premium, one for the party's first purchase, one for later ones."""
@@ -148,6 +239,9 @@ class PremiumShare(RuleBase):
     kind: Literal["premium_share"]
     first: Ratio
     repeat: Ratio
+
+    def describe(self) -> str:
+        return f"first purchase {pc(self.first)}, later purchases {pc(self.repeat)} of the premium"
 
 
 CALCULATIONS = (FixedAmount, CappedAmount, RateOfBase, Tiered, InterestSubsidy, FeeBand, PremiumShare)
@@ -164,6 +258,10 @@ class Cap(RuleBase):
     group: str | None = None
     active: bool = Field(True, description="a reading kept as an optional cap is written here, off")
 
+    def describe(self) -> str:
+        text = f"≤ {wan(self.limit)} {self.scope}" + (f", shared by group {self.group}" if self.group else "")
+        return text + ("" if self.active else " — inactive (an optional reading, off)")
+
 
 class LoanYearsCap(RuleBase):
     """Subsidised loan-years of a party ≤ years, across every loan (D20)."""
@@ -172,6 +270,9 @@ class LoanYearsCap(RuleBase):
     years: int = Field(ge=1)
     group: str | None = None
 
+    def describe(self) -> str:
+        return f"≤ {self.years} subsidised loan-years per party, across its loans"
+
 
 class ClaimLimit(RuleBase):
     """At most ``count`` awards of the program within a scope (仅限一次, 一次性, 连续 N 年)."""
@@ -179,6 +280,9 @@ class ClaimLimit(RuleBase):
     kind: Literal["claim_limit"]
     scope: Literal["per_enterprise", "per_object", "per_enterprise_year", "per_object_year"]
     count: int = Field(1, ge=1)
+
+    def describe(self) -> str:
+        return f"at most {self.count} award(s) {self.scope}"
 
 
 class Quota(RuleBase):
@@ -191,6 +295,10 @@ class Quota(RuleBase):
     categories: tuple[str, ...] | None = Field(None, description="only awards in these categories count")
     group: str | None = None
 
+    def describe(self) -> str:
+        which = f" in categories {'/'.join(self.categories)}" if self.categories else ""
+        return f"at most {self.count} award(s){which} {self.scope}, across all parties"
+
 
 class NonStacking(RuleBase):
     """就高不重复: of the programs in ``group`` that pay on the same object, only the highest pays (D22)."""
@@ -199,6 +307,9 @@ class NonStacking(RuleBase):
     group: str
     scope: Literal["per_object", "per_enterprise"] = "per_object"
 
+    def describe(self) -> str:
+        return f"就高不重复 in group {self.group}, {self.scope}"
+
 
 class Eligibility(RuleBase):
     """Who may receive it: party kinds the ledger checks, and conditions the officer attests."""
@@ -206,6 +317,10 @@ class Eligibility(RuleBase):
     kind: Literal["eligibility"]
     party_kinds: tuple[str, ...] | None = None
     attested: tuple[str, ...] = ()
+
+    def describe(self) -> str:
+        kinds = f"party kinds {'/'.join(self.party_kinds)}; " if self.party_kinds else ""
+        return kinds + ("attested by the officer: " + "; ".join(self.attested) if self.attested else "")
 
 
 BOUNDS = (Cap, LoanYearsCap, ClaimLimit, Quota, NonStacking, Eligibility)

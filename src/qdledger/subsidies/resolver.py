@@ -136,7 +136,7 @@ def refuse_lower(stacking: Stacking, program: Any, amount: int, granted: list[Cl
         Text(f"就高不重复：{where} 已按 {under} 核定 {show_yuan(total)}，{program.name_zh}应得 {show_yuan(amount)} 不高于已核定额，不予重复支持",
              f"就高不重复 (non-stacking): {where} already received {show_yuan(total)} under {under}; {program.name_en} would pay "
              f"{show_yuan(amount)}, which is not higher, so it is refused"),
-        used=total, requested=amount, limit=total, excess=amount,
+        used=total, requested=amount,
         hint=Text("只有更高的应得额才能补足差额", "only a higher entitlement can top up the difference"),
         considered=rows)
 

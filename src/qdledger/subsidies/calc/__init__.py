@@ -6,7 +6,6 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from fractions import Fraction
-from decimal import Decimal
 from typing import Any
 
 from qdledger.errors import BadInput
@@ -54,18 +53,8 @@ class Entitlement:
     extra: dict[str, Any] = field(default_factory=dict)
 
 
-def pct(ratio: Fraction) -> str:
-    """A ratio as the policies write it: ``50%``, ``0.5%``, ``3.1%``; ``1/3`` when not a finite decimal."""
-    hundred = ratio * 100
-    den = hundred.denominator
-    while den % 2 == 0:
-        den //= 2
-    while den % 5 == 0:
-        den //= 5
-    if den != 1:
-        return f"{ratio.numerator}/{ratio.denominator}"
-    text = format(Decimal(hundred.numerator) / Decimal(hundred.denominator), "f")
-    return (text.rstrip("0").rstrip(".") if "." in text else text) + "%"
+pct = k.pc
+"""A ratio as the policies write it: ``50%``, ``0.5%``."""
 
 
 def need(value: Any, option: str, what: Text) -> Any:
