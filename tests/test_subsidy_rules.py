@@ -271,3 +271,9 @@ def test_the_per_enterprise_scope_reading_pays_only_the_highest_finance_subsidy_
     policy(ledger, "P2", "E1", "20万", "2025-04-01")
     higher = claim(ledger, "qingkebao_premium_subsidy", "E1", "insurance:P2", "2026-02-01")
     assert (higher["entitlement"], higher["already_granted"], higher["payable"]) == ("60000.00", "31000.00", "29000.00")
+
+
+def test_a_grant_program_is_recorded_with_grant_award_not_as_a_subsidy(ledger):
+    party(ledger, "E1")
+    error = refusal(ledger, "sci_demo_project", "E1", "project:P1", "2025-03-01", amount="100万")
+    assert isinstance(error, BadInput) and "grant award" in error.text.en

@@ -79,34 +79,40 @@ class Decision:
         subject = bounds.Subject(self.program.id, self.party.key, self.party.district, found.object_ref, self.day,
                                  self.project, found.facts.get("category") or self.inputs.category)
         limit_rows = bounds.check_claim_limits(self.book, self.program, subject)
-        facts = self._facts(found)
-        entitlement = compute(calc_id, calc, facts)
         stacking = resolver.stacking_of(self.program)
-        granted = resolver.in_scope(stacking, self.book, found.object_ref, pays_on(calc))
-        granted_total = sum(c.payable for c in granted)
         where = found.object_ref if stacking.scope == "per_object" else self.party.key
+        entitlement, granted, rows, trimmed = self._highest(calc_id, calc, self._facts(found), stacking, where)
+        granted_total = sum(c.payable for c in granted)
+        payable, cap_rows, cut = bounds.apply_caps(self.book, self.party, self.program, subject,
+                                                   entitlement.amount - granted_total, self.trim)
+        places = bounds.check_quotas(self.uow, self.program, subject)
+        claim_id = self._record(found, calc_id, entitlement, payable, trimmed or cut, stacking, subject, places)
+        quota_rows = [bounds.row(rid, q.scope, key.split("|", 1)[1], "count", q.count, used + 1, q.citation.short(), q.group)
+                      for rid, q, key, used in places]
+        why = resolver.reason(self.program, entitlement.amount, granted_total, resolver.names_of(granted), payable, rows, where)
+        return {**claim_view(self.book.claims[claim_id], self.party.key), "entitlement": yuan(entitlement.amount),
+                "already_granted": yuan(granted_total), "considered": rows, "reason": why,
+                "explain": entitlement.explain.render(), "caps": limit_rows + cap_rows + quota_rows, "attested": self._attested()}
+
+    def _highest(self, calc_id: str, calc: Any, facts: Facts, stacking: resolver.Stacking,
+                 where: str) -> tuple[Any, list[ClaimState], list[dict], bool]:
+        """The entitlement, what its 就高不重复 scope already received, and the resolver's table (D22)."""
+        entitlement = compute(calc_id, calc, facts)
+        granted = resolver.in_scope(stacking, self.book, facts.object_ref, pays_on(calc))
         rows = resolver.considered(resolver.options(stacking, self.program, entitlement, pays_on(calc), self.day,
                                                     lambda pid: self._facts_for(facts, pid)), granted)
-        if entitlement.amount <= granted_total:
+        if entitlement.amount <= sum(c.payable for c in granted):
             raise resolver.refuse_lower(stacking, self.program, entitlement.amount, granted, rows, where)
         entitlement, trimmed = self._loan_years(calc_id, calc, facts, entitlement, granted, stacking, rows, where)
-        payable = entitlement.amount - granted_total
-        payable, cap_rows, cut = bounds.apply_caps(self.book, self.party, self.program, subject, payable, self.trim)
-        places = bounds.check_quotas(self.uow, self.program, subject)
-        under = resolver.names_of(granted)
-        why = resolver.reason(self.program, entitlement.amount, granted_total, under, payable, rows, where)
-        claim_id = self._record(found, calc_id, entitlement, payable, trimmed or cut, stacking, subject, places)
-        view = claim_view(self.book.claims[claim_id], self.party.key)
-        caps = limit_rows + cap_rows + [bounds.row(rid, q.scope, key.split("|", 1)[1], "count", q.count, used + 1, q.citation.short(), q.group)
-                                        for rid, q, key, used in places]
-        return {**view, "entitlement": yuan(entitlement.amount), "already_granted": yuan(granted_total),
-                "considered": rows, "reason": why, "explain": entitlement.explain.render(), "caps": caps,
-                "attested": self._attested()}
+        return entitlement, granted, rows, trimmed
 
     # -- steps ---------------------------------------------------------------------------------
 
     def _calculation(self) -> tuple[str, Any]:
         found = resolver.calculation(self.program)
+        if found is None and self.program.kind != "declared":
+            raise BadInput(Text(f"{self.program.name_zh}不是补贴或奖补项目，请用 grant award 记录",
+                                f"{self.program.name_en} is not a subsidy or award; record it with grant award"), field="program")
         if found is None:
             raise RuleViolation(f"{self.program.id}.declared", self.program.citation.short(),
                                 Text(f"{self.program.name_zh}只有政策表述，没有可计算的金额或比例，不能核定",
