@@ -277,3 +277,13 @@ def test_a_grant_program_is_recorded_with_grant_award_not_as_a_subsidy(ledger):
     party(ledger, "E1")
     error = refusal(ledger, "sci_demo_project", "E1", "project:P1", "2025-03-01", amount="100万")
     assert isinstance(error, BadInput) and "grant award" in error.text.en
+
+
+def test_claims_come_after_the_repayment_and_after_the_policy_was_bought(ledger):
+    party(ledger, "E1")
+    loan(ledger, "A", "E1", "100万", "2025-01-05", "2026-01-05", repaid="2026-01-05")
+    early = refusal(ledger, "tbd_interest_subsidy", "E1", "loan:A", "2026-01-04")
+    assert early.rule == "tbd_interest_subsidy.interest" and "2026-01-04" in early.text.en
+    policy(ledger, "P1", "E1", "8万", "2025-09-01")
+    before = refusal(ledger, "qingkebao_premium_subsidy", "E1", "insurance:P1", "2025-08-31")
+    assert before.rule == "qingkebao_premium_subsidy.premium"

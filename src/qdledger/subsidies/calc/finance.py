@@ -21,10 +21,10 @@ def _refuse(rule_id: str, rule, zh: str, en: str, hint: Text | None = None, **nu
     return RuleViolation(rule_id, rule.citation.short(), Text(zh, en), hint=hint, **numbers)
 
 
-def check_repaid(rule_id: str, rule, loan: LoanState, repaid_after=None) -> None:
-    """正常还本付息: subsidies are due only on a loan repaid in full by its maturity (D18)."""
-    if loan.repaid_on is None:
-        raise _refuse(rule_id, rule, f"贷款 {loan.loan_id} 尚未还本付息", f"loan {loan.loan_id} has not been repaid",
+def check_repaid(rule_id: str, rule, loan: LoanState, day, repaid_after=None) -> None:
+    """正常还本付息: subsidies are due only on a loan repaid in full by its maturity, before the claim (D18)."""
+    if loan.repaid_on is None or loan.repaid_on > day:
+        raise _refuse(rule_id, rule, f"贷款 {loan.loan_id} 在 {day} 尚未还本付息", f"loan {loan.loan_id} was not repaid by {day}",
                       Text(f"还款后记录：qdledger loan repaid {loan.loan_id} --date 日期",
                            f"record the repayment first: qdledger loan repaid {loan.loan_id} --date D"))
     if not loan.on_schedule:
@@ -52,7 +52,7 @@ def interest(rule_id: str, rule: k.InterestSubsidy, facts: Facts) -> Entitlement
         allowed = "、".join(MODE_NAMES.get(m, m) for m in rule.modes)
         raise _refuse(rule_id, rule, f"贷款 {loan.loan_id} 的融资模式为{MODE_NAMES.get(loan.mode, loan.mode)}，本项目只支持{allowed}",
                       f"loan {loan.loan_id} is a {loan.mode} loan; this program subsidises {', '.join(rule.modes)} loans")
-    check_repaid(rule_id, rule, loan, rule.repaid_after)
+    check_repaid(rule_id, rule, loan, facts.day, rule.repaid_after)
     top = rule.bands[-1].up_to
     if top is not None and loan.principal > top and rule.above_last_band == "not_eligible":
         raise _refuse(rule_id, rule, f"贷款本金 {show_yuan(loan.principal)} 超过 {show_yuan(top)}（含）的上限，不能申报",
@@ -90,7 +90,7 @@ def interest(rule_id: str, rule: k.InterestSubsidy, facts: Facts) -> Entitlement
 
 def fee_band(rule_id: str, rule: k.FeeBand, facts: Facts) -> Entitlement:
     loan = facts.loan
-    check_repaid(rule_id, rule, loan)
+    check_repaid(rule_id, rule, loan, facts.day)
     guarantee = facts.guarantee
     fee_rate = guarantee.fee_rate if guarantee else need(facts.fee_rate, "--fee-rate", Text("担保（保险）协议费率", "the guarantee (insurance) fee rate"))
     step = next((s for s in rule.steps if fee_rate >= s.from_rate), None)
@@ -112,6 +112,9 @@ def fee_band(rule_id: str, rule: k.FeeBand, facts: Facts) -> Entitlement:
 
 def premium(rule_id: str, rule: k.PremiumShare, facts: Facts) -> Entitlement:
     policy = facts.insurance
+    if policy.start > facts.day:
+        raise _refuse(rule_id, rule, f"保单 {policy.policy_id} 于 {policy.start} 起保，晚于申报日 {facts.day}：保费补贴为后补助",
+                      f"policy {policy.policy_id} starts on {policy.start}, after the claim date {facts.day}: the premium subsidy is paid after purchase")
     share = rule.first if facts.first_purchase else rule.repeat
     amount = round_half_up(policy.premium * share)
     which = Text("首次购买", "first purchase") if facts.first_purchase else Text("再次购买", "repeat purchase")
