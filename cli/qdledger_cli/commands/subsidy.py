@@ -23,7 +23,7 @@ def _amount(text: str | None) -> int | None:
 def claim(
     program: Annotated[str, typer.Argument(metavar="PROGRAM", help="Program id, e.g. tbd_interest_subsidy (see policy list)")],
     enterprise: Annotated[str, typer.Option("--enterprise", help="Id of the party claiming", show_default=False)],
-    object_ref: Annotated[str, typer.Option("--object", help="What it pays on, KIND:ID: loan:L1, guarantee:G1, insurance:P1, rd-year:2025 …", show_default=False)],
+    object_ref: Annotated[str, typer.Option("--object", help="What it pays on (KIND:ID), e.g. loan:L1, guarantee:G1, insurance:P1, rd-year:2025", show_default=False)],
     date: opt.Date,
     base: Annotated[str | None, typer.Option("--base", help="The recorded base (基数): R&D spend, investment, revenue, premium …")] = None,
     fee_rate: Annotated[str | None, typer.Option("--fee-rate", help="Guarantee/insurance fee rate in percent, for a fee subsidy on a loan")] = None,
