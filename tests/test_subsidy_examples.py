@@ -34,6 +34,8 @@ def test_e5_investment_loan_subsidy_first_then_qingkedai_refused(party):
     tbd = claim(party, "tbd_interest_subsidy").json
     assert (tbd["entitlement"], tbd["payable"]) == ("232500.00", "232500.00")
     assert [p["amount"] for p in tbd["basis"]["parts"]] == ["155000.00", "77500.00"]
+    years = next(c for c in tbd["caps"] if c["rule"] == "tbd_interest_subsidy.loan_years")
+    assert (years["limit"], years["used"], years["remaining"]) == ("3.00", "1.00", "2.00")
     amounts = {r["program"]: (r["amount"], r["highest"]) for r in tbd["considered"] if r["amount"]}
     assert amounts == {"tbd_interest_subsidy": ("232500.00", True), "qingkedai_interest_subsidy": ("155000.00", False)}
     assert all(r["citation"] for r in tbd["considered"])

@@ -89,10 +89,12 @@ class Decision:
         claim_id = self._record(found, calc_id, entitlement, payable, trimmed or cut, stacking, subject, places)
         quota_rows = [bounds.row(rid, q.scope, key.split("|", 1)[1], "count", q.count, used + 1, q.citation.short(), q.group)
                       for rid, q, key, used in places]
+        year_rows = [bounds.row(rid, "per_enterprise", "*", "loan_years", cap.years, used, cap.citation.short(), cap.group)
+                     for rid, cap, used in bounds.loan_years_room(self.book, self.program)]
         why = resolver.reason(self.program, entitlement.amount, granted_total, resolver.names_of(granted), payable, rows, where)
         return {**claim_view(self.book.claims[claim_id], self.party.key), "entitlement": yuan(entitlement.amount),
                 "already_granted": yuan(granted_total), "considered": rows, "reason": why,
-                "explain": entitlement.explain.render(), "caps": limit_rows + cap_rows + quota_rows, "attested": self._attested()}
+                "explain": entitlement.explain.render(), "caps": limit_rows + year_rows + cap_rows + quota_rows, "attested": self._attested()}
 
     def _highest(self, calc_id: str, calc: Any, facts: Facts, stacking: resolver.Stacking,
                  where: str) -> tuple[Any, list[ClaimState], list[dict], bool]:
