@@ -6,8 +6,8 @@ from typing import Annotated
 
 import typer
 
-from qdledger_cli.commands import audit, demo, docs, enterprise, equity, export, grant, history, integrity, lpr, policy
-from qdledger_cli.commands import recovery, report, views
+from qdledger_cli.commands import audit, demo, docs, enterprise, equity, export, grant, guarantee, history, insurance
+from qdledger_cli.commands import integrity, loan, lpr, policy, recovery, report, subsidy, views
 from qdledger_cli.runtime import session
 
 app = typer.Typer(
@@ -27,6 +27,10 @@ app.add_typer(report.app, name="report")
 app.add_typer(docs.app, name="docs")
 app.add_typer(integrity.app, name="integrity")
 app.add_typer(recovery.app, name="recovery")
+app.add_typer(loan.app, name="loan")
+app.add_typer(guarantee.app, name="guarantee")
+app.add_typer(insurance.app, name="insurance")
+app.add_typer(subsidy.app, name="subsidy")
 app.command("demo")(demo.demo)
 app.command("digest")(audit.digest)
 app.command("verify")(audit.verify)

@@ -69,3 +69,6 @@ from qdledger.equity.views import extend_enterprise_view  # noqa: E402  (capabil
 
 VIEW_EXTENSIONS.append(extend_enterprise_view)
 import qdledger.integrity.hooks  # noqa: E402,F401  (recoveries and bans in enterprise show)
+from qdledger.subsidies.service import subsidy_totals  # noqa: E402
+
+VIEW_EXTENSIONS.append(subsidy_totals)

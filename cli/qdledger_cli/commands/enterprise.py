@@ -45,6 +45,30 @@ def show(
     run(as_json, lambda ledger: show_enterprise(ledger, enterprise_id), render_enterprise)
 
 
+@app.command("headroom")
+def headroom(
+    enterprise_id: Annotated[str, typer.Argument(metavar="ID", help="The party's id")],
+    as_of: Annotated[str | None, typer.Option("--as-of", help="As of this business date; default today or the party's latest claim")] = None,
+    as_json: opt.Json = False,
+) -> None:
+    """Every cap, quota and claim limit that binds a party: limit, used, remaining (额度余量). Example: qdledger enterprise headroom E001 --as-of 2026-03-01"""
+    from qdledger.dates import parse_date
+    from qdledger.subsidies.headroom import headroom as build
+
+    run(as_json, lambda ledger: build(ledger, enterprise_id, parse_date(as_of, "as_of") if as_of else None), _render_headroom)
+
+
+def _render_headroom(result: dict) -> None:
+    from qdledger.i18n import tr
+    from qdledger_cli.runtime import show_table
+
+    show_table(tr("额度余量", "Headroom") + f" {result['enterprise']} ({result['district']}) " + tr("截至 ", "as of ") + result["as_of"],
+               [tr("项目", "program"), tr("规则", "rule"), tr("范围", "scope"), tr("单位", "unit"), tr("上限", "limit"), tr("已用", "used"),
+                tr("剩余", "remaining")],
+               [[c["name"], c["rule"].split(".", 1)[1], c["scope_label"] + (f" {c['scope_key']}" if c["scope_key"] else ""), c["unit_label"],
+                 c["limit"], c["used"], c["remaining"]] for c in result["caps"]])
+
+
 def render_enterprise(view: dict) -> None:
     from qdledger.i18n import tr
 

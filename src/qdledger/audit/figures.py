@@ -31,7 +31,7 @@ FIGURES: list[Figure] = [
     Figure("recovered", Text("已追回", "recovered"), [(acct.RECOVERIES_RECEIVABLE, "credits")]),
     Figure("receivable", Text("应收追回款", "receivable"), [(acct.RECOVERIES_RECEIVABLE, "balance")]),
     Figure("equity_at_cost", Text("股权投资（成本）", "equity at cost"), [(acct.EQUITY_AT_COST, "balance")]),
-    Figure("subsidies", Text("已付补贴", "subsidies paid")),
+    Figure("subsidies", Text("已付补贴", "subsidies paid"), [(acct.SUBSIDIES_PAID, "balance")]),
 ]
 """In the order shown; figures without accounts yet stay at zero until a capability feeds them."""
 

@@ -49,7 +49,9 @@ class Context:
 
 NOUNS = {"enterprise": Text("企业", "enterprise"), "grant": Text("项目资助", "grant"),
          "case": Text("诚信案件", "integrity case"), "position": Text("股权投资", "equity position"),
-         "loan": Text("贷款", "loan"), "uscc": Text("统一社会信用代码", "credit code")}
+         "loan": Text("贷款", "loan"), "uscc": Text("统一社会信用代码", "credit code"),
+         "guarantee": Text("增信协议", "credit-enhancement agreement"), "insurance": Text("保单", "insurance policy"),
+         "claim": Text("补贴核定", "subsidy claim")}
 
 
 def _noun(kind: str) -> Text:

@@ -51,7 +51,7 @@ def catalogue_markdown() -> str:
         if p.rules:
             lines += ["| rule | kind | parameters | citation |", "|---|---|---|---|"]
             for key, rule in p.rules.items():
-                params = ", ".join(f"{k}={v}" for k, v in rule_parameters(rule).items())
+                params = rule.describe() if hasattr(rule, "describe") else ", ".join(f"{k}={v}" for k, v in rule_parameters(rule).items())
                 lines.append(f"| `{p.id}.{key}` | {rule.kind} | {params} | {rule.citation.short()} |")
             lines.append("")
         if p.parameters:

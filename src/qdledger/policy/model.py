@@ -15,6 +15,7 @@ from pydantic import Field, model_validator
 from qdledger.policy.base import Citation, Fen, Ratio, RuleBase, Strict
 from qdledger.policy.kinds_equity import EQUITY_KINDS
 from qdledger.policy.kinds_integrity import INTEGRITY_KINDS
+from qdledger.policy.kinds_subsidy import SUBSIDY_KINDS
 
 
 class ProjectCap(RuleBase):
@@ -56,6 +57,7 @@ RULE_KINDS = [
     ReleaseFreely,
     *EQUITY_KINDS,
     *INTEGRITY_KINDS,
+    *SUBSIDY_KINDS,
 ]
 """Every rule kind the code can compute; a policy file may use any of them."""
 

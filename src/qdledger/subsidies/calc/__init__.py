@@ -1,0 +1,81 @@
+"""Entitlements: each calculation kind once, as a pure function of its rule and the claim's facts."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date
+from fractions import Fraction
+from typing import Any
+
+from qdledger.errors import BadInput
+from qdledger.i18n import Text
+from qdledger.policy import kinds_subsidy as k
+from qdledger.subsidies.state import GuaranteeState, InsuranceState, LoanState
+
+
+@dataclass(frozen=True)
+class Facts:
+    """What a claim knows about its object: recorded bases, the loan, the fee, the policy."""
+
+    day: date
+    object_ref: str
+    base: int | None = None
+    prior_base: int | None = None
+    basic_research: int | None = None
+    prior_basic_research: int | None = None
+    revenue: int | None = None
+    rank: int | None = None
+    grade: str | None = None
+    category: str | None = None
+    amount: int | None = None
+    loan: LoanState | None = None
+    guarantee: GuaranteeState | None = None
+    fee_rate: Fraction | None = None
+    insurance: InsuranceState | None = None
+    first_purchase: bool = True
+    first_award: bool = True
+    lpr: Callable[[LoanState, str, str], tuple[Fraction, str]] | None = None
+    max_loan_years: Fraction | None = None
+    tier_used: frozenset[str] = frozenset()
+    trim: bool = False
+
+
+@dataclass
+class Entitlement:
+    """The computed amount (fen), how it was computed, and loan-years it uses if any."""
+
+    amount: int
+    basis: dict[str, Any]
+    explain: Text
+    loan_years: Fraction = Fraction(0)
+    category: str | None = None
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+pct = k.pc
+"""A ratio as the policies write it: ``50%``, ``0.5%``."""
+
+
+def need(value: Any, option: str, what: Text) -> Any:
+    """A fact the calculation needs; its absence is bad input naming the option that gives it."""
+    if value is None:
+        raise BadInput(Text(f"此项计算需要{what.zh}（{option}）", f"this calculation needs {what.en} ({option})"), field=option)
+    return value
+
+
+def compute(rule_id: str, rule: Any, facts: Facts) -> Entitlement:
+    """The entitlement under one calculation rule; refusals name the rule and its citation."""
+    from qdledger.subsidies.calc import amounts, finance, tiers
+
+    table: dict[type, Callable[[str, Any, Facts], Entitlement]] = {
+        k.FixedAmount: amounts.fixed_amount, k.CappedAmount: amounts.capped_amount,
+        k.RateOfBase: amounts.rate_of_base, k.Tiered: tiers.tiered,
+        k.InterestSubsidy: finance.interest, k.FeeBand: finance.fee_band, k.PremiumShare: finance.premium,
+    }
+    return table[type(rule)](rule_id, rule, facts)
+
+
+def pays_on(rule: Any) -> str:
+    """What the calculation pays on: a loan's interest, a fee, a premium, or a recorded base."""
+    return {k.InterestSubsidy: "interest", k.FeeBand: "fee", k.PremiumShare: "premium"}.get(type(rule), "base")
