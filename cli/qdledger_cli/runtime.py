@@ -21,6 +21,7 @@ class Session:
     ledger: str | None = None
     actor: str | None = None
     quiet: bool = False
+    ledger_given: bool = False  # --ledger on the command line, not from QDLEDGER_DB
 
 
 session = Session()
@@ -92,6 +93,21 @@ def _report(error: LedgerError, as_json: bool) -> None:
     else:
         lines = [tr("输入有误（未写入任何内容）", "Bad input (nothing written)") + f": {error.message}"]
     typer.echo("\n".join(lines), err=True)
+
+
+def fail(error: LedgerError, as_json: bool) -> None:
+    """Report an expected failure met outside ``run`` and exit with its code."""
+    _report(error, as_json)
+    raise typer.Exit(error.exit_code)
+
+
+def usage_error(error: Exception) -> int:
+    """A command line that does not parse, under ``--json``: the contract's error object, exit 2."""
+    message = error.format_message() if hasattr(error, "format_message") else str(error)
+    body = {"code": "usage", "rule": None, "citation": None, "message": message,
+            "limit": None, "used": None, "requested": None, "excess": None}
+    print(json.dumps({"error": body}, ensure_ascii=False, indent=2))
+    return int(getattr(error, "exit_code", 2) or 2)
 
 
 def _report_raw(body: dict[str, Any], as_json: bool) -> None:

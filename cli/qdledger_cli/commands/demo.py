@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from qdledger_cli.runtime import actor, session
+from qdledger_cli.runtime import actor, fail, session
 
 
 def demo(
@@ -22,10 +22,13 @@ def demo(
     from qdledger.errors import LedgerError
     from qdledger.ledger.storage import open_ledger
 
-    location = ledger or session.ledger
+    location = ledger or (session.ledger if session.ledger_given else None)  # never $QDLEDGER_DB: a demo is fresh
     if location and Path(location).exists():
-        typer.echo(f"demo needs a new ledger; {location} already exists", err=True)
-        raise typer.Exit(2)
+        from qdledger.errors import BadInput
+        from qdledger.i18n import Text
+
+        fail(BadInput(Text(f"演示需要新的账本；{location} 已存在", f"the demo needs a new ledger; {location} already exists"),
+                      field="ledger"), as_json)
     workdir = None
     if not location:
         workdir = tempfile.TemporaryDirectory(prefix="qdledger-demo-")
@@ -39,8 +42,7 @@ def demo(
             if not as_json:
                 _tell(number, step.title.render(), result, refusal)
     except LedgerError as error:
-        typer.echo(f"demo stopped: {error.message}", err=True)
-        raise typer.Exit(1) from None
+        fail(error, as_json)
     finally:
         app.close()
         if workdir:
@@ -49,22 +51,56 @@ def demo(
         typer.echo(json.dumps({"ledger": location if not workdir else None, "steps": steps}, ensure_ascii=False, indent=2))
 
 
+STATUS = {"active": ("执行中", "active"), "blocked": ("暂停拨付（评估未通过）", "blocked (a review failed)"),
+          "closed": ("已结清", "closed"), "suspended": ("暂停拨付", "suspended"), "terminated": ("已终止", "terminated")}
+
+
 def _tell(number: int, title: str, result: dict | None, refusal) -> None:
     from qdledger.i18n import tr
 
     typer.secho(f"\n{number}. {title}", bold=True)
     if refusal is not None:
-        typer.secho("   " + tr("已拒绝", "Refused") + f" [{refusal.rule}]: {refusal.message}", fg="yellow")
+        typer.secho("   " + tr("已拒绝，未写入任何内容", "Refused, nothing written") + f" [{refusal.rule}]: {refusal.message}",
+                    fg="yellow")
         typer.echo("   " + tr("依据", "Citation") + f": {refusal.citation}")
         if refusal.hint:
             typer.echo("   " + tr("如何通过", "To pass") + f": {refusal.hint.render()}")
         return
+    for line in _lines(result):
+        typer.echo("   " + line)
+
+
+def _lines(result: dict) -> list[str]:
+    """A step's result in a finance officer's words."""
+    from qdledger.demo import money
+    from qdledger.i18n import tr
+
     if "accounts" in result:
-        for account in result["accounts"]:
-            typer.echo(f"   {account['account']:<22} {account['label']:<28} {account['balance']:>16}")
-        typer.echo("   " + tr("合计", "total") + f" {result['total']}")
-    elif "awarded" in result and "program" in result:
-        typer.echo("   " + tr(f"批准 {result['awarded']}，已拨 {result['disbursed']}，当前上限 {result['ceiling_now']}，状态 {result['status']}",
-                              f"awarded {result['awarded']}, disbursed {result['disbursed']}, ceiling now {result['ceiling_now']}, status {result['status']}"))
-    else:
-        typer.echo("   " + ", ".join(f"{k}={v}" for k, v in result.items() if not isinstance(v, (list, dict))))
+        width = max(_width(a["label"]) for a in result["accounts"])
+        rows = [f"{_pad(a['label'], width)}  {tr('借', 'Dr')} {money(a, 'debit'):>18}  {tr('贷', 'Cr')} {money(a, 'credit'):>18}"
+                for a in result["accounts"]]
+        return rows + [tr(f"借贷差额合计 {money(result, 'total')}（恒为零）", f"debit minus credit: {money(result, 'total')} (always zero)")]
+    if "program" in result:
+        zh, en = STATUS.get(result["status"], (result["status"], result["status"]))
+        return [tr(f"批准 {money(result, 'awarded')}，已拨付 {money(result, 'disbursed')}，当前累计拨付上限 {money(result, 'ceiling_now')}"
+                   f"（还可拨 {money(result, 'available_now')}），状态：{zh}",
+                   f"awarded {money(result, 'awarded')}, disbursed {money(result, 'disbursed')}, cumulative ceiling now "
+                   f"{money(result, 'ceiling_now')} ({money(result, 'available_now')} more can be released), status: {en}")]
+    if "credit_code" in result:
+        return [tr(f"{result['id']} {result['name']}，统一社会信用代码 {result['credit_code']}，{result['district']}",
+                   f"{result['id']} {result['name']}, credit code {result['credit_code']}, {result['district']}"),
+                tr(f"立项资助 {money(result, 'awarded')}，已拨付 {money(result, 'disbursed')}，未拨付承诺 {money(result, 'undisbursed_commitment')}",
+                   f"awarded {money(result, 'awarded')}, disbursed {money(result, 'disbursed')}, "
+                   f"undisbursed commitment {money(result, 'undisbursed_commitment')}")]
+    return [", ".join(f"{k}={v}" for k, v in result.items() if not isinstance(v, (list, dict)))]
+
+
+def _width(text: str) -> int:
+    """Columns a string takes in a terminal: Chinese characters take two."""
+    import unicodedata
+
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def _pad(text: str, width: int) -> str:
+    return text + " " * (width - _width(text))
