@@ -41,14 +41,15 @@ def award(*, grant_id: str, enterprise: str, program: str, project_budget: int, 
     def decide(uow: UnitOfWork, ctx: Context) -> dict[str, Any]:
         party = uow.enterprise(enterprise)
         uow.claim("grant", grant_id, enterprise)
+        latest = policy_book().latest(program).program  # input is checked before any rule is applied
+        if latest.kind not in GRANT_KINDS:
+            raise BadInput(Text(f"{latest.name_zh}不是资助类项目，不能用 grant award 记录",
+                                f"{latest.name_en} is not a grant program; grant award cannot record it"), field="program")
+        project_id = project or grant_id
+        used = _project_approved(party, project_id, project_budget, latest)
         version = policy_book().in_force(program, day)
         prog = version.program
-        if prog.kind not in GRANT_KINDS:
-            raise BadInput(Text(f"{prog.name_zh}不是资助类项目，不能用 grant award 记录",
-                                f"{prog.name_en} is not a grant program; grant award cannot record it"), field="program")
         check_award_eligibility(uow, party, prog, day)
-        project_id = project or grant_id
-        used = _project_approved(party, project_id, project_budget)
         applied = []
         cap = prog.rule_of_kind(ProjectCap)
         if cap:
@@ -82,10 +83,16 @@ RELEASE_CHECKS: list = [
 """Checks every release passes, in order: ``check(grant, amount, day)`` raising a refusal."""
 
 
-def _project_approved(party: Enterprise, project_id: str, budget: int) -> int:
+def _project_approved(party: Enterprise, project_id: str, budget: int, program: Any) -> int:
+    """What is already approved for the project; its budget and program are those it was first awarded with."""
     project = party.projects.get(project_id)
     if project is None:
         return 0
+    if project["program"] != program.id:
+        first = policy_book().latest(project["program"]).program
+        raise BadInput(Text(f"项目 {project_id} 已按{first.name_zh}立项，不能再按{program.name_zh}资助",
+                            f"project {project_id} was awarded under {first.name_en}; a {program.name_en} grant cannot join it"),
+                       field="program")
     if project["budget"] != budget:
         raise BadInput(Text(f"项目 {project_id} 已登记的项目总额为 {yuan(project['budget'])} 元，与本次 {yuan(budget)} 元不一致",
                             f"project {project_id} was recorded with budget {yuan(project['budget'])}, not {yuan(budget)}"),
