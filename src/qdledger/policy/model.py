@@ -25,7 +25,7 @@ class ProjectCap(RuleBase):
     @model_validator(mode="after")
     def _share(self) -> ProjectCap:
         if not 0 < self.ratio <= 1:
-            raise ValueError("ratio must be a share of the budget above 0% and at most 100%")
+            raise ValueError("ratio must be a positive share of the budget, no more than the whole budget")
         if self.cap <= 0:
             raise ValueError("cap must be above zero")
         return self
@@ -52,7 +52,7 @@ class StagedCeilings(RuleBase):
             raise ValueError(f"stages must start after award and follow {' → '.join(MILESTONE_ORDER)}, once each")
         ceilings = [s.cumulative for s in self.stages]
         if ceilings != sorted(ceilings) or ceilings[-1] != 1 or any(c <= 0 for c in ceilings):
-            raise ValueError("stage ceilings must rise and end at 100%")
+            raise ValueError("stage ceilings must rise and end at the whole awarded amount")
         return self
 
 
