@@ -15,7 +15,7 @@ def demo(
     ledger: Annotated[str | None, typer.Option("--ledger", help="Write the demo ledger here (a new file); default a temporary file")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the steps as one JSON object")] = False,
 ) -> None:
-    """Walk a realistic fund history: registrations, a staged grant, refusals explained, trial balance (演示)."""
+    """Walk a realistic fund history: registrations, a staged grant, refusals explained, trial balance (演示). Example: qdledger demo"""
     import json
 
     from qdledger.demo import run_demo
