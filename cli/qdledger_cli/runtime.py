@@ -59,9 +59,7 @@ def run(as_json: bool, action: Callable[[Any], dict[str, Any]],
         _report(error, as_json)
         raise typer.Exit(error.exit_code) from None
     except Exception as error:  # a defect, not the user's fault: say so plainly, no traceback
-        message = tr(f"内部错误：{type(error).__name__}: {error}；未写入任何内容", f"internal error: {type(error).__name__}: {error}; nothing was written")
-        _report_raw({"code": "internal", "message": message}, as_json)
-        raise typer.Exit(4) from None
+        internal(error, as_json)
     finally:
         if ledger is not None:
             ledger.close()
@@ -93,6 +91,16 @@ def _report(error: LedgerError, as_json: bool) -> None:
     else:
         lines = [tr("输入有误（未写入任何内容）", "Bad input (nothing written)") + f": {error.message}"]
     typer.echo("\n".join(lines), err=True)
+
+
+def internal(error: Exception, as_json: bool) -> None:
+    """A defect, not the user's fault: say so plainly, without a traceback, and exit 4."""
+    if isinstance(error, BrokenPipeError):
+        raise error  # the reader went away (``| head``): not a defect
+    message = tr(f"内部错误：{type(error).__name__}: {error}；未写入任何内容",
+                 f"internal error: {type(error).__name__}: {error}; nothing was written")
+    _report_raw({"code": "internal", "message": message}, as_json)
+    raise typer.Exit(4) from None
 
 
 def fail(error: LedgerError, as_json: bool) -> None:
