@@ -56,6 +56,19 @@ def main(
 
 
 def run() -> None:
+    """Run the command; quietly stop when the reader of the output goes away (``| head``)."""
+    import os
+    import sys
+
+    try:
+        _run()
+        sys.stdout.flush()
+    except BrokenPipeError:
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        sys.exit(1)
+
+
+def _run() -> None:
     """Run the command; with ``--json`` even a usage error is one JSON object (exit 2)."""
     import sys
 

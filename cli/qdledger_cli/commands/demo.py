@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from qdledger_cli.runtime import actor, fail, session
+from qdledger_cli.runtime import actor, fail, internal, session
 
 
 def demo(
@@ -18,37 +18,47 @@ def demo(
     """Walk a realistic fund history: registrations, a staged grant, refusals explained, trial balance (演示). Example: qdledger demo"""
     import json
 
-    from qdledger.demo import run_demo
     from qdledger.errors import LedgerError
-    from qdledger.ledger.storage import open_ledger
 
     location = ledger or (session.ledger if session.ledger_given else None)  # never $QDLEDGER_DB: a demo is fresh
-    if location and Path(location).exists():
-        from qdledger.errors import BadInput
-        from qdledger.i18n import Text
-
-        fail(BadInput(Text(f"演示需要新的账本；{location} 已存在", f"the demo needs a new ledger; {location} already exists"),
-                      field="ledger"), as_json)
-    workdir = None
-    if not location:
-        workdir = tempfile.TemporaryDirectory(prefix="qdledger-demo-")
-        location = str(Path(workdir.name) / "demo.db")
-    app = open_ledger(location)
-    steps = []
+    workdir = None if location else tempfile.TemporaryDirectory(prefix="qdledger-demo-")
     try:
+        steps = _walk(location or str(Path(workdir.name) / "demo.db"), as_json)
+    except LedgerError as error:
+        fail(error, as_json)
+    except Exception as error:  # noqa: BLE001 — a defect: reported without a traceback
+        internal(error, as_json)
+    finally:
+        if workdir:
+            workdir.cleanup()
+    if as_json:
+        typer.echo(json.dumps({"ledger": location, "steps": steps}, ensure_ascii=False, indent=2))
+
+
+def _walk(location: str, as_json: bool) -> list[dict]:
+    """Run the story on a new ledger, telling each step unless the output is JSON."""
+    from qdledger.demo import run_demo
+    from qdledger.errors import BadInput
+    from qdledger.i18n import Text
+    from qdledger.ledger.storage import open_ledger
+
+    needs_new = BadInput(Text(f"演示需要新的账本；{location} 已有内容", f"the demo needs a new ledger; {location} is not empty"),
+                         field="ledger")
+    if Path(location).exists():
+        raise needs_new
+    app = open_ledger(location)
+    try:
+        if app.recorder.max_notification_id():
+            raise needs_new
+        steps = []
         for number, (step, result, refusal) in enumerate(run_demo(app, actor()), start=1):
             steps.append({"step": number, "title": step.title.render(), "result": result,
                           "refused": refusal.as_dict() if refusal else None})
             if not as_json:
                 _tell(number, step.title.render(), result, refusal)
-    except LedgerError as error:
-        fail(error, as_json)
+        return steps
     finally:
         app.close()
-        if workdir:
-            workdir.cleanup()
-    if as_json:
-        typer.echo(json.dumps({"ledger": location if not workdir else None, "steps": steps}, ensure_ascii=False, indent=2))
 
 
 STATUS = {"active": ("执行中", "active"), "blocked": ("暂停拨付（评估未通过）", "blocked (a review failed)"),
