@@ -31,31 +31,31 @@ def round_half_up(value: Fraction | int) -> int:
     return sign * whole
 
 
-def parse_amount(text: str | int, *, allow_zero: bool = False) -> int:
+def parse_amount(text: str | int, *, allow_zero: bool = False, field: str = "amount") -> int:
     """Parse a user's amount into fen; refuse anything that is not a plain, exact amount."""
     if isinstance(text, (float, bool)):
         raise BadInput(Text(f"金额必须写成文字或整数，不能是浮点数：{text!r}", f"amounts are never floats: {text!r}"),
-                       field="amount")
+                       field=field)
     raw = str(text).strip().replace("，", ",").replace("¥", "").replace("￥", "")
     match = _AMOUNT.match(raw)
     if not match:
         raise BadInput(
             Text(f"金额格式无效：{text!r}（示例：4000000、4,000,000.00、400万）",
                  f"invalid amount {text!r} (examples: 4000000, 4,000,000.00, 400万)"),
-            field="amount",
+            field=field,
         )
     number = Fraction(Decimal(match["num"].replace(",", "")))
     fen = number * _UNITS[match["unit"] or ""] * FEN_PER_YUAN
     if fen.denominator != 1:
         raise BadInput(
             Text(f"金额 {text!r} 精确到分以下，请输入到分", f"amount {text!r} is finer than one fen"),
-            field="amount",
+            field=field,
         )
     fen = int(fen)
     if fen == 0 and not allow_zero:
-        raise BadInput(Text(f"金额必须大于零：{text!r}", f"amount must be positive: {text!r}"), field="amount")
+        raise BadInput(Text(f"金额必须大于零：{text!r}", f"{field} must be positive: {text!r}"), field=field)
     if fen > _MAX_FEN:
-        raise BadInput(Text(f"金额过大：{text!r}", f"amount is implausibly large: {text!r}"), field="amount")
+        raise BadInput(Text(f"金额过大：{text!r}", f"amount is implausibly large: {text!r}"), field=field)
     return fen
 
 

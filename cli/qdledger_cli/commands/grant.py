@@ -35,7 +35,7 @@ def award(
 
     run(as_json, lambda ledger: award_grant(
         ledger, context(reference, idempotency_key, dry_run), grant_id=grant, enterprise=enterprise, program=program,
-        project_budget=parse_amount(project_budget), amount=parse_amount(amount), day=parse_date(date), project=project),
+        project_budget=parse_amount(project_budget, field="project_budget"), amount=parse_amount(amount), day=parse_date(date), project=project),
         render_grant)
 
 
