@@ -50,6 +50,7 @@ def _version(value: bool) -> None:
 
 @app.callback()
 def main(
+    ctx: typer.Context,
     ledger: Annotated[str | None, typer.Option("--ledger", envvar="QDLEDGER_DB", help="SQLite file or postgresql:// URL (default ./qdledger.db)", show_default=False)] = None,
     actor: Annotated[str | None, typer.Option("--actor", envvar="QDLEDGER_ACTOR", help="Who records (经办人); default the OS user", show_default=False)] = None,
     lang: Annotated[str | None, typer.Option("--lang", envvar="QDLEDGER_LANG", help="zh (default) or en")] = None,
@@ -60,6 +61,8 @@ def main(
     from qdledger.i18n import set_language
 
     session.ledger, session.actor, session.quiet = ledger, actor, quiet
+    source = ctx.get_parameter_source("ledger")
+    session.ledger_given = source is not None and source.name == "COMMANDLINE"
     if lang:
         if lang not in ("zh", "en"):
             raise typer.BadParameter("--lang must be zh or en")
@@ -67,4 +70,31 @@ def main(
 
 
 def run() -> None:
-    app()
+    """Run the command; quietly stop when the reader of the output goes away (``| head``)."""
+    import os
+    import sys
+
+    try:
+        _run()
+        sys.stdout.flush()
+    except BrokenPipeError:
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        sys.exit(1)
+
+
+def _run() -> None:
+    """Run the command; with ``--json`` even a usage error is one JSON object (exit 2)."""
+    import sys
+
+    if "--json" not in sys.argv[1:]:
+        app()
+        return
+    try:
+        code = app(standalone_mode=False)
+    except typer.TyperException as error:
+        from qdledger_cli.runtime import usage_error
+
+        code = usage_error(error)
+    except typer.Abort:
+        code = 130
+    sys.exit(code if isinstance(code, int) else 0)

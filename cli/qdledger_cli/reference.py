@@ -2,30 +2,34 @@
 
 from __future__ import annotations
 
-import click
-import typer.main
+from collections.abc import Iterator
+from typing import Any
+
+SKIPPED = {"help", "install_completion", "show_completion"}  # the shell's, not qdledger's
 
 
-def _walk(command: click.Command, path: list[str]):
+def _walk(command: Any, path: list[str]) -> Iterator[tuple[list[str], Any]]:
     yield path, command
-    if isinstance(command, click.Group):
-        for name in sorted(command.commands):
-            yield from _walk(command.commands[name], path + [name])
+    for name in sorted(getattr(command, "commands", {})):  # groups have sub-commands
+        yield from _walk(command.commands[name], path + [name])
 
 
-def _param_row(param: click.Parameter) -> str:
-    if isinstance(param, click.Argument):
-        name = f"`{param.human_readable_name}`"
-        help_text = getattr(param, "help", "") or ""
+def _param_row(param: Any) -> str:
+    help_text = (getattr(param, "help", "") or "").replace("|", "/")
+    if param.param_type_name == "argument":
+        name = f"`{param.metavar or param.name.upper()}`"
         kind = "argument, required" if param.required else "argument"
     else:
         name = ", ".join(f"`{o}`" for o in param.opts)
-        help_text = getattr(param, "help", "") or ""
         kind = "required" if param.required else ("flag" if getattr(param, "is_flag", False) else "optional")
-    return f"| {name} | {kind} | {help_text.replace('|', '/')} |"
+        if param.envvar:
+            help_text += f" (env `{param.envvar}`)"
+    return f"| {name} | {kind} | {help_text} |"
 
 
 def cli_reference() -> str:
+    import typer.main
+
     from qdledger_cli.main import app
 
     root = typer.main.get_command(app)
@@ -36,7 +40,7 @@ def cli_reference() -> str:
             continue
         title = " ".join(path)
         lines += [f"## `{title}`", "", (command.help or "").strip(), ""]
-        params = [p for p in command.params if p.name not in ("help",)]
+        params = [p for p in command.params if p.name not in SKIPPED]
         if params:
             lines += ["| parameter | kind | help |", "|---|---|---|"]
             lines += [_param_row(p) for p in params]

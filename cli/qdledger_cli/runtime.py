@@ -22,6 +22,7 @@ class Session:
     actor: str | None = None
     quiet: bool = False
     view_problems: list[str] = field(default_factory=list)
+    ledger_given: bool = False  # --ledger on the command line, not from QDLEDGER_DB
 
 
 session = Session()
@@ -60,9 +61,7 @@ def run(as_json: bool, action: Callable[[Any], dict[str, Any]],
         _report(error, as_json)
         raise typer.Exit(error.exit_code) from None
     except Exception as error:  # a defect, not the user's fault: say so plainly, no traceback
-        message = tr(f"内部错误：{type(error).__name__}: {error}；未写入任何内容", f"internal error: {type(error).__name__}: {error}; nothing was written")
-        _report_raw({"code": "internal", "message": message}, as_json)
-        raise typer.Exit(4) from None
+        internal(error, as_json)
     finally:
         if ledger is not None:
             ledger.close()
@@ -109,6 +108,31 @@ def _report(error: LedgerError, as_json: bool) -> None:
     else:
         lines = [tr("输入有误（未写入任何内容）", "Bad input (nothing written)") + f": {error.message}"]
     typer.echo("\n".join(lines), err=True)
+
+
+def internal(error: Exception, as_json: bool) -> None:
+    """A defect, not the user's fault: say so plainly, without a traceback, and exit 4."""
+    if isinstance(error, BrokenPipeError):
+        raise error  # the reader went away (``| head``): not a defect
+    message = tr(f"内部错误：{type(error).__name__}: {error}；未写入任何内容",
+                 f"internal error: {type(error).__name__}: {error}; nothing was written")
+    _report_raw({"code": "internal", "message": message}, as_json)
+    raise typer.Exit(4) from None
+
+
+def fail(error: LedgerError, as_json: bool) -> None:
+    """Report an expected failure met outside ``run`` and exit with its code."""
+    _report(error, as_json)
+    raise typer.Exit(error.exit_code)
+
+
+def usage_error(error: Exception) -> int:
+    """A command line that does not parse, under ``--json``: the contract's error object, exit 2."""
+    message = error.format_message() if hasattr(error, "format_message") else str(error)
+    body = {"code": "usage", "rule": None, "citation": None, "message": message,
+            "limit": None, "used": None, "requested": None, "excess": None}
+    print(json.dumps({"error": body}, ensure_ascii=False, indent=2))
+    return int(getattr(error, "exit_code", 2) or 2)
 
 
 def _report_raw(body: dict[str, Any], as_json: bool) -> None:

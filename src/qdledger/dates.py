@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 from calendar import monthrange
+import re
 from datetime import date, datetime, timezone
 
 from qdledger.errors import BadInput
 from qdledger.i18n import Text
+
+_ISO_DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$", re.ASCII)  # not 20250101, not 2025-W01-1
 
 
 def parse_date(text: str | date, field: str = "date") -> date:
@@ -15,7 +18,7 @@ def parse_date(text: str | date, field: str = "date") -> date:
         return text
     raw = str(text).strip()
     try:
-        if len(raw) != 10:
+        if not _ISO_DAY.match(raw):
             raise ValueError
         return date.fromisoformat(raw)
     except ValueError:
@@ -27,7 +30,7 @@ def parse_timestamp(text: str) -> datetime:
     """Parse an ISO timestamp for ``--known-at``; a date alone means the end of that day, UTC."""
     raw = str(text).strip()
     try:
-        if len(raw) == 10:
+        if _ISO_DAY.match(raw):
             return datetime.combine(date.fromisoformat(raw), datetime.max.time(), timezone.utc)
         moment = datetime.fromisoformat(raw)
     except ValueError:

@@ -10,6 +10,7 @@ from qdledger.errors import BadInput
 from qdledger.i18n import Text
 from qdledger.ledger.application import Command, Context, Ledger, UnitOfWork
 from qdledger.ledger.enterprise import PARTY_KINDS, Enterprise
+from qdledger.ledger.handles import check_key
 from qdledger.money import yuan
 
 VIEW_EXTENSIONS: list = []
@@ -23,10 +24,7 @@ def register_enterprise(ledger: Ledger, ctx: Context, **fields: Any) -> dict[str
 def register(*, key: str, name: str, credit_code: str, district: str, kind: str = "enterprise",
              day: date) -> Command:
     """Register a party under its own id, once, with a valid 统一社会信用代码."""
-    key = key.strip()
-    if not key or len(key) > 64 or any(ch.isspace() for ch in key):
-        raise BadInput(Text(f"企业编号无效：{key!r}（1–64 个字符，不含空格）", f"invalid enterprise id {key!r} (1–64 characters, no spaces)"),
-                       field="id")
+    key = check_key(key.strip())
     if kind not in PARTY_KINDS:
         raise BadInput(Text(f"主体类型应为 {'/'.join(PARTY_KINDS)} 之一", f"kind must be one of {'/'.join(PARTY_KINDS)}"), field="kind")
     if not name.strip() or not district.strip():

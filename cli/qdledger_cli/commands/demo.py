@@ -8,45 +8,61 @@ from typing import Annotated
 
 import typer
 
-from qdledger_cli.runtime import actor, session
+from qdledger_cli.runtime import actor, fail, internal, session
 
 
 def demo(
     ledger: Annotated[str | None, typer.Option("--ledger", help="Write the demo ledger here (a new file); default a temporary file")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the steps as one JSON object")] = False,
 ) -> None:
-    """Walk a realistic fund history: registrations, a staged grant, refusals explained, trial balance (演示)."""
+    """Walk a realistic fund history: registrations, a staged grant, refusals explained, trial balance (演示). Example: qdledger demo"""
     import json
 
-    from qdledger.demo import run_demo
     from qdledger.errors import LedgerError
+
+    location = ledger or (session.ledger if session.ledger_given else None)  # never $QDLEDGER_DB: a demo is fresh
+    workdir = None if location else tempfile.TemporaryDirectory(prefix="qdledger-demo-")
+    try:
+        steps = _walk(location or str(Path(workdir.name) / "demo.db"), as_json)
+    except LedgerError as error:
+        fail(error, as_json)
+    except Exception as error:  # noqa: BLE001 — a defect: reported without a traceback
+        internal(error, as_json)
+    finally:
+        if workdir:
+            workdir.cleanup()
+    if as_json:
+        typer.echo(json.dumps({"ledger": location, "steps": steps}, ensure_ascii=False, indent=2))
+
+
+def _walk(location: str, as_json: bool) -> list[dict]:
+    """Run the story on a new ledger, telling each step unless the output is JSON."""
+    from qdledger.demo import run_demo
+    from qdledger.errors import BadInput
+    from qdledger.i18n import Text
     from qdledger.ledger.storage import open_ledger
 
-    location = ledger or session.ledger
-    if location and Path(location).exists():
-        typer.echo(f"demo needs a new ledger; {location} already exists", err=True)
-        raise typer.Exit(2)
-    workdir = None
-    if not location:
-        workdir = tempfile.TemporaryDirectory(prefix="qdledger-demo-")
-        location = str(Path(workdir.name) / "demo.db")
+    needs_new = BadInput(Text(f"演示需要新的账本；{location} 已有内容", f"the demo needs a new ledger; {location} is not empty"),
+                         field="ledger")
+    if Path(location).exists():
+        raise needs_new
     app = open_ledger(location)
-    steps = []
     try:
+        if app.recorder.max_notification_id():
+            raise needs_new
+        steps = []
         for number, (step, result, refusal) in enumerate(run_demo(app, actor()), start=1):
             steps.append({"step": number, "title": step.title.render(), "result": result,
                           "refused": refusal.as_dict() if refusal else None})
             if not as_json:
                 _tell(number, step.title.render(), result, refusal)
-    except LedgerError as error:
-        typer.echo(f"demo stopped: {error.message}", err=True)
-        raise typer.Exit(1) from None
+        return steps
     finally:
         app.close()
-        if workdir:
-            workdir.cleanup()
-    if as_json:
-        typer.echo(json.dumps({"ledger": location if not workdir else None, "steps": steps}, ensure_ascii=False, indent=2))
+
+
+STATUS = {"active": ("执行中", "active"), "blocked": ("暂停拨付（评估未通过）", "blocked (a review failed)"),
+          "closed": ("已结清", "closed"), "suspended": ("暂停拨付", "suspended"), "terminated": ("已终止", "terminated")}
 
 
 def _tell(number: int, title: str, result: dict | None, refusal) -> None:
@@ -54,17 +70,47 @@ def _tell(number: int, title: str, result: dict | None, refusal) -> None:
 
     typer.secho(f"\n{number}. {title}", bold=True)
     if refusal is not None:
-        typer.secho("   " + tr("已拒绝", "Refused") + f" [{refusal.rule}]: {refusal.message}", fg="yellow")
+        typer.secho("   " + tr("已拒绝，未写入任何内容", "Refused, nothing written") + f" [{refusal.rule}]: {refusal.message}",
+                    fg="yellow")
         typer.echo("   " + tr("依据", "Citation") + f": {refusal.citation}")
         if refusal.hint:
             typer.echo("   " + tr("如何通过", "To pass") + f": {refusal.hint.render()}")
         return
+    for line in _lines(result):
+        typer.echo("   " + line)
+
+
+def _lines(result: dict) -> list[str]:
+    """A step's result in a finance officer's words."""
+    from qdledger.demo import money
+    from qdledger.i18n import tr
+
     if "accounts" in result:
-        for account in result["accounts"]:
-            typer.echo(f"   {account['account']:<22} {account['label']:<28} {account['balance']:>16}")
-        typer.echo("   " + tr("合计", "total") + f" {result['total']}")
-    elif "awarded" in result and "program" in result:
-        typer.echo("   " + tr(f"批准 {result['awarded']}，已拨 {result['disbursed']}，当前上限 {result['ceiling_now']}，状态 {result['status']}",
-                              f"awarded {result['awarded']}, disbursed {result['disbursed']}, ceiling now {result['ceiling_now']}, status {result['status']}"))
-    else:
-        typer.echo("   " + ", ".join(f"{k}={v}" for k, v in result.items() if not isinstance(v, (list, dict))))
+        width = max(_width(a["label"]) for a in result["accounts"])
+        rows = [f"{_pad(a['label'], width)}  {tr('借', 'Dr')} {money(a, 'debit'):>18}  {tr('贷', 'Cr')} {money(a, 'credit'):>18}"
+                for a in result["accounts"]]
+        return rows + [tr(f"借贷差额合计 {money(result, 'total')}（恒为零）", f"debit minus credit: {money(result, 'total')} (always zero)")]
+    if "program" in result:
+        zh, en = STATUS.get(result["status"], (result["status"], result["status"]))
+        return [tr(f"批准 {money(result, 'awarded')}，已拨付 {money(result, 'disbursed')}，当前累计拨付上限 {money(result, 'ceiling_now')}"
+                   f"（还可拨 {money(result, 'available_now')}），状态：{zh}",
+                   f"awarded {money(result, 'awarded')}, disbursed {money(result, 'disbursed')}, cumulative ceiling now "
+                   f"{money(result, 'ceiling_now')} ({money(result, 'available_now')} more can be released), status: {en}")]
+    if "credit_code" in result:
+        return [tr(f"{result['id']} {result['name']}，统一社会信用代码 {result['credit_code']}，{result['district']}",
+                   f"{result['id']} {result['name']}, credit code {result['credit_code']}, {result['district']}"),
+                tr(f"立项资助 {money(result, 'awarded')}，已拨付 {money(result, 'disbursed')}，未拨付承诺 {money(result, 'undisbursed_commitment')}",
+                   f"awarded {money(result, 'awarded')}, disbursed {money(result, 'disbursed')}, "
+                   f"undisbursed commitment {money(result, 'undisbursed_commitment')}")]
+    return [", ".join(f"{k}={v}" for k, v in result.items() if not isinstance(v, (list, dict)))]
+
+
+def _width(text: str) -> int:
+    """Columns a string takes in a terminal: Chinese characters take two."""
+    import unicodedata
+
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def _pad(text: str, width: int) -> str:
+    return text + " " * (width - _width(text))

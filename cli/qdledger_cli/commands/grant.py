@@ -35,7 +35,7 @@ def award(
 
     run(as_json, lambda ledger: award_grant(
         ledger, context(reference, idempotency_key, dry_run), grant_id=grant, enterprise=enterprise, program=program,
-        project_budget=parse_amount(project_budget), amount=parse_amount(amount), day=parse_date(date), project=project),
+        project_budget=parse_amount(project_budget, field="project_budget"), amount=parse_amount(amount), day=parse_date(date), project=project),
         render_grant)
 
 
@@ -85,7 +85,7 @@ def acceptance(
 @app.command("show")
 def show(
     grant: GrantId,
-    as_of: Annotated[str | None, typer.Option("--as-of", help="Ceiling as of this business date (default: all recorded)")] = None,
+    as_of: Annotated[str | None, typer.Option("--as-of", help="Ceiling and what could still be released on this business date, counting every release recorded (default: with every milestone recorded)")] = None,
     as_json: opt.Json = False,
 ) -> None:
     """Show a grant: awarded, disbursed, ceiling now, status (项目资助详情). Example: qdledger grant show G1 --json"""

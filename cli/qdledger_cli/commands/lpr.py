@@ -19,12 +19,13 @@ def set_(
     five_year: Annotated[str | None, typer.Option("--five-year", help="Over-5-year LPR in percent, e.g. 3.50")] = None,
     reference: opt.Reference = "",
     idempotency_key: opt.IdempotencyKey = None,
+    dry_run: opt.DryRun = False,
     as_json: opt.Json = False,
 ) -> None:
     """Record a published fixing (录入报价). Example: qdledger lpr set 2025-06 --one-year 3.00 --five-year 3.50"""
     from qdledger.reference.lpr import set_fixing
 
-    run(as_json, lambda ledger: set_fixing(ledger, context(reference, idempotency_key), month=month, one_year=one_year,
+    run(as_json, lambda ledger: set_fixing(ledger, context(reference, idempotency_key, dry_run), month=month, one_year=one_year,
                                            five_year=five_year), _render_set)
 
 

@@ -17,6 +17,8 @@ class GrantEvent(LedgerEvent):
 class GrantAwarded(GrantEvent):
     """A municipal grant approved for a project; ``stages`` copies the staging terms in force."""
 
+    money_fields = ("project_budget", "amount")
+
     program: str
     policy_version: str
     project: str
@@ -43,6 +45,8 @@ class GrantAwarded(GrantEvent):
 
 class TrancheReleased(GrantEvent):
     """Money paid to the grantee under the grant (分期拨付)."""
+
+    money_fields = ("amount",)
 
     amount: int
     stage: str

@@ -51,7 +51,7 @@ def check_release_date(grant: GrantState, day: date) -> None:
                             f"release date {day} is before the award date {grant.award_date}"), field="date")
 
 
-def check_not_blocked(grant: GrantState, day: date) -> None:
+def check_not_blocked(grant: GrantState, amount: int, day: date) -> None:
     """A failed mid-term evaluation or acceptance stops releases until a later pass (D3)."""
     milestone = grant.blocked_by(day)
     if milestone is None:
@@ -60,7 +60,7 @@ def check_not_blocked(grant: GrantState, day: date) -> None:
     raise RuleViolation(
         grant.staging_rule, grant.staging_citation,
         Text(f"项目 {grant.grant_id} 的{name.zh}未通过，暂停拨付", f"grant {grant.grant_id}: the {name.en} failed; releases are stopped"),
-        used=grant.disbursed, limit=grant.disbursed, requested=None,
+        used=grant.disbursed, limit=grant.disbursed, requested=amount,
         hint=Text(f"记录其后通过的{name.zh}后方可继续拨付", f"record a later passed {name.en} to resume releases"))
 
 

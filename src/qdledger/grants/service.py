@@ -13,11 +13,14 @@ from qdledger.grants.state import MILESTONES, GrantState
 from qdledger.i18n import Text
 from qdledger.ledger.application import Command, Context, Ledger, UnitOfWork
 from qdledger.ledger.enterprise import Enterprise
-from qdledger.money import yuan
+from qdledger.ledger.handles import check_key
+from qdledger.money import require_fen, yuan
 from qdledger.policy.loader import policy_book
 from qdledger.policy.model import ProjectCap, ReleaseFreely, StagedCeilings
 
 GRANT_KINDS = ("staged_grant", "grant")
+RESULTS = ("passed", "failed")
+RESULT_WORDS = {"通过": "passed", "未通过": "failed", "不通过": "failed"}
 
 
 def award_grant(ledger: Ledger, ctx: Context, **fields: Any) -> dict[str, Any]:
@@ -27,19 +30,26 @@ def award_grant(ledger: Ledger, ctx: Context, **fields: Any) -> dict[str, Any]:
 def award(*, grant_id: str, enterprise: str, program: str, project_budget: int, amount: int, day: date,
           project: str | None = None) -> Command:
     """立项: approve a municipal grant within the project cap of the program in force on ``day``."""
+    check_key(grant_id)
+    if project is not None:
+        check_key(project, field="project")
+    require_fen(project_budget, "project_budget")
+    require_fen(amount)
     args = dict(grant_id=grant_id, enterprise=enterprise, program=program, project_budget=project_budget,
                 amount=amount, day=day, project=project)
 
     def decide(uow: UnitOfWork, ctx: Context) -> dict[str, Any]:
         party = uow.enterprise(enterprise)
+        uow.claim("grant", grant_id, enterprise)
+        latest = policy_book().latest(program).program  # input is checked before any rule is applied
+        if latest.kind not in GRANT_KINDS:
+            raise BadInput(Text(f"{latest.name_zh}不是资助类项目，不能用 grant award 记录",
+                                f"{latest.name_en} is not a grant program; grant award cannot record it"), field="program")
+        project_id = project or grant_id
+        used = _project_approved(party, project_id, project_budget, latest)
         version = policy_book().in_force(program, day)
         prog = version.program
-        if prog.kind not in GRANT_KINDS:
-            raise BadInput(Text(f"{prog.name_zh}不是资助类项目，不能用 grant award 记录",
-                                f"{prog.name_en} is not a grant program; grant award cannot record it"), field="program")
         check_award_eligibility(uow, party, prog, day)
-        project_id = project or grant_id
-        used = _project_approved(party, project_id, project_budget)
         applied = []
         cap = prog.rule_of_kind(ProjectCap)
         if cap:
@@ -47,7 +57,6 @@ def award(*, grant_id: str, enterprise: str, program: str, project_budget: int, 
             applied.append(cap[0])
         staging_rule, staging = prog.rule_of_kind(StagedCeilings) or prog.rule_of_kind(ReleaseFreely) or (f"{program}.release", None)
         stages = [[s.after, str(s.cumulative)] for s in staging.stages] if isinstance(staging, StagedCeilings) else []
-        uow.claim("grant", grant_id, enterprise)
         party.record(GrantAwarded, grant_id=grant_id, program=program, policy_version=version.version,
                      project=project_id, project_budget=project_budget, amount=amount, stages=stages,
                      staging_rule=staging_rule, staging_citation=staging.citation.short() if staging else prog.citation.short(),
@@ -68,16 +77,22 @@ AWARD_CHECKS: list = []
 
 RELEASE_CHECKS: list = [
     lambda grant, amount, day: rules.check_release_date(grant, day),
-    lambda grant, amount, day: rules.check_not_blocked(grant, day),
+    lambda grant, amount, day: rules.check_not_blocked(grant, amount, day),
     lambda grant, amount, day: rules.check_within_ceiling(grant, amount, day),
 ]
 """Checks every release passes, in order: ``check(grant, amount, day)`` raising a refusal."""
 
 
-def _project_approved(party: Enterprise, project_id: str, budget: int) -> int:
+def _project_approved(party: Enterprise, project_id: str, budget: int, program: Any) -> int:
+    """What is already approved for the project; its budget and program are those it was first awarded with."""
     project = party.projects.get(project_id)
     if project is None:
         return 0
+    if project["program"] != program.id:
+        first = policy_book().latest(project["program"]).program
+        raise BadInput(Text(f"项目 {project_id} 已按{first.name_zh}立项，不能再按{program.name_zh}资助",
+                            f"project {project_id} was awarded under {first.name_en}; a {program.name_en} grant cannot join it"),
+                       field="program")
     if project["budget"] != budget:
         raise BadInput(Text(f"项目 {project_id} 已登记的项目总额为 {yuan(project['budget'])} 元，与本次 {yuan(budget)} 元不一致",
                             f"project {project_id} was recorded with budget {yuan(project['budget'])}, not {yuan(budget)}"),
@@ -91,6 +106,7 @@ def release_tranche(ledger: Ledger, ctx: Context, **fields: Any) -> dict[str, An
 
 def release(*, grant_id: str, amount: int, day: date) -> Command:
     """拨付: pay part of a grant, within the ceiling of the stage reached on ``day``."""
+    require_fen(amount)
 
     def decide(uow: UnitOfWork, ctx: Context) -> dict[str, Any]:
         party = uow.owner_of("grant", grant_id)
@@ -111,7 +127,11 @@ def record_milestone(ledger: Ledger, ctx: Context, **fields: Any) -> dict[str, A
 
 def milestone_result(*, grant_id: str, milestone: str, result: str, day: date) -> Command:
     """中期评估 / 验收: record a review result; a pass raises the ceiling, a failure stops releases."""
-    if milestone not in MILESTONES or result not in ("passed", "failed"):
+    if milestone not in MILESTONES:
+        raise BadInput(Text(f"评估节点应为 {'/'.join(MILESTONES)}，实为 {milestone!r}",
+                            f"milestone must be one of {'/'.join(MILESTONES)}, not {milestone!r}"), field="milestone")
+    result = RESULT_WORDS.get(str(result).strip(), str(result).strip().lower())
+    if result not in RESULTS:
         raise BadInput(Text(f"结果应为 passed 或 failed，实为 {result!r}", f"result must be passed or failed, not {result!r}"),
                        field="result")
 

@@ -72,14 +72,22 @@ class GrantState:
             return "midterm"
         return None
 
+    def passed_by(self, day: date) -> set[str]:
+        """Milestones passed on or before ``day``; a pass, once recorded, is never undone (D1)."""
+        return {milestone for when, milestone, result in self.milestones if when <= day and result == "passed"}
+
     def stage_as_of(self, day: date) -> tuple[str, Fraction]:
-        """The last stage reached on ``day`` and its cumulative ceiling ratio."""
+        """The last stage reached on ``day`` and its cumulative ceiling ratio.
+
+        A later failure blocks releases (D3) but does not lower the ceiling already reached, so
+        what was lawfully released never stands above the ceiling afterwards.
+        """
         if not self.stages:
             return "award", Fraction(1)
-        latest = self.latest_results(day)
+        passed = self.passed_by(day)
         reached = ("award", _ratio(self.stages[0][1]))
         for after, ratio in self.stages:
-            if after == "award" or latest.get(after) == "passed":
+            if after == "award" or after in passed:
                 reached = (after, _ratio(ratio))
         return reached
 

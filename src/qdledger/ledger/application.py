@@ -17,7 +17,8 @@ from qdledger.errors import AlreadyExists, BadInput, ConcurrencyGaveUp, LedgerEr
 from qdledger.i18n import Text
 from qdledger.ledger.enterprise import Enterprise
 from qdledger.ledger.events import LedgerEvent
-from qdledger.ledger.handles import Handle, aggregate_id
+from qdledger.ledger.handles import Handle, aggregate_id, check_key
+from qdledger.money import yuan
 
 MAX_ATTEMPTS = 8
 PAGE = 2000
@@ -81,7 +82,8 @@ class UnitOfWork:
         return self.enterprise(handle.owner)
 
     def claim(self, kind: str, key: str, owner: str, data: dict[str, Any] | None = None) -> Handle:
-        """Take a new id; refuse one that is taken."""
+        """Take a new id; refuse one that is malformed or taken."""
+        check_key(key)
         if self._get(aggregate_id(kind, key)) is not None:
             noun = _noun(kind)
             raise AlreadyExists(Text(f"{noun.zh} {key} 已存在", f"{noun.en} {key} already exists"), id=key)
@@ -176,7 +178,7 @@ class Ledger(Application):
             results, problems = self._decide_all(uow, items, progress)
             if problems:
                 raise BatchRefused(problems)
-            if all(ctx.dry_run for ctx, _ in items):
+            if any(ctx.dry_run for ctx, _ in items):  # a dry run anywhere in a batch writes nothing
                 pending = [describe(e) for e in uow.pending()]
                 return [{**r, "dry_run": True, "would_record": pending} for r in results]
             try:
@@ -245,8 +247,9 @@ def describe(event: Any) -> dict[str, Any]:
     if isinstance(event, LedgerEvent):
         body.update(business_date=event.business_date.isoformat(), actor=event.actor,
                     reference=event.reference, recorded_at=event.timestamp.isoformat())
-        body.update({k: _plain(v) for k, v in event.payload().items()})
-        body["postings"] = [[account, amount] for account, amount in event.postings()]
+        money = set(getattr(event, "money_fields", ()))
+        body.update({k: yuan(v) if k in money else _plain(v) for k, v in event.payload().items()})
+        body["postings"] = [[account, yuan(amount)] for account, amount in event.postings()]
     return body
 
 

@@ -21,6 +21,8 @@ class Enterprise(Aggregate):
     """A registered party (企业、科研院所、高校、新型研发机构、平台) and all money facts about it."""
 
     class Registered(LedgerEvent, Aggregate.Created):
+        """A party entered in the ledger (登记) under its own id and 统一社会信用代码."""
+
         key: str
         name: str
         credit_code: str

@@ -19,6 +19,8 @@ class LedgerEvent(Aggregate.Event):
     actor: str
     reference: str
 
+    money_fields = ()  # names of fields holding fen, shown as yuan strings ("4000000.00") in JSON
+
     def postings(self) -> list[Posting]:
         """Double-entry lines this fact yields; empty for facts that move no money."""
         return []

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import os
+import sqlite3
 from pathlib import Path
 from urllib.parse import parse_qs, unquote, urlparse
 
-from qdledger.errors import BadInput
+from eventsourcing.persistence import PersistenceError
+
+from qdledger.errors import BadInput, LedgerError
 from qdledger.i18n import Text
 from qdledger.ledger.application import Ledger
 
@@ -37,20 +40,47 @@ def storage_env(location: str) -> dict[str, str]:
 
 def _postgres_env(url: str) -> dict[str, str]:
     parts = urlparse(url)
+    try:
+        port = parts.port or 5432
+    except ValueError:
+        raise BadInput(Text(f"PostgreSQL 地址端口无效：{shown(url)}", f"PostgreSQL URL has an invalid port: {shown(url)}"),
+                       field="ledger") from None
     name = parts.path.lstrip("/")
     if not name:
         raise BadInput(Text(f"PostgreSQL 地址缺少数据库名：{url}", f"PostgreSQL URL names no database: {url}"),
                        field="ledger")
     env = {"PERSISTENCE_MODULE": "eventsourcing.postgres", "POSTGRES_DBNAME": name,
-           "POSTGRES_HOST": parts.hostname or "127.0.0.1", "POSTGRES_PORT": str(parts.port or 5432),
+           "POSTGRES_HOST": parts.hostname or "127.0.0.1", "POSTGRES_PORT": str(port),
            "POSTGRES_USER": unquote(parts.username or "postgres"),
-           "POSTGRES_PASSWORD": unquote(parts.password or ""), "POSTGRES_LOCK_TIMEOUT": "30"}
+           "POSTGRES_PASSWORD": unquote(parts.password or ""), "POSTGRES_LOCK_TIMEOUT": "30",
+           "POSTGRES_CONNECT_TIMEOUT": "10"}
     schema = parse_qs(parts.query).get("schema")
     if schema:
         env["POSTGRES_SCHEMA"] = schema[0]
     return env
 
 
+class LedgerUnavailable(LedgerError):
+    """The ledger named by ``--ledger`` cannot be opened: no server, not a ledger file …"""
+
+    code = "ledger_unavailable"
+
+
 def open_ledger(location: str | None = None) -> Ledger:
     """Open (and on first use create) the ledger at a location; close it when done."""
-    return Ledger(env=storage_env(ledger_location(location)))
+    where = ledger_location(location)
+    env = storage_env(where)
+    try:
+        return Ledger(env=env)
+    except (PersistenceError, sqlite3.Error, OSError) as error:
+        reason = str(error).strip() or type(error).__name__
+        raise LedgerUnavailable(Text(f"无法打开账本 {shown(where)}：{reason}", f"cannot open the ledger {shown(where)}: {reason}"),
+                                field="ledger") from None
+
+
+def shown(location: str) -> str:
+    """A location fit to print: a URL's password is masked."""
+    parts = urlparse(location)
+    if parts.password:
+        return location.replace(f":{parts.password}@", ":***@", 1)
+    return location

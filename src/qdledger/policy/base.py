@@ -8,7 +8,8 @@ from typing import Annotated, Any
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, PlainSerializer, model_validator
 
-from qdledger.money import parse_amount, parse_ratio, yuan
+from qdledger.errors import BadInput
+from qdledger.money import parse_amount, parse_ratio, show_ratio, yuan
 
 SEED_REF = re.compile(r"^\d{3}_[0-9a-f]{16}\.txt:\d+(-\d+)?$")
 
@@ -16,7 +17,10 @@ SEED_REF = re.compile(r"^\d{3}_[0-9a-f]{16}\.txt:\d+(-\d+)?$")
 def _fen(value: Any) -> int:
     if isinstance(value, bool) or not isinstance(value, (str, int)):
         raise ValueError("amounts must be written as strings such as '1000万' or whole yuan")
-    return parse_amount(value, allow_zero=True)
+    try:
+        return parse_amount(value, allow_zero=True)
+    except BadInput as error:  # pydantic reports ValueErrors with the field they belong to
+        raise ValueError(error.text.en) from None
 
 
 def _ratio(value: Any) -> Fraction:
@@ -27,7 +31,7 @@ def _ratio(value: Any) -> Fraction:
 
 Fen = Annotated[int, BeforeValidator(_fen), PlainSerializer(yuan, return_type=str)]
 """An amount in fen, written in policy files as ``"1000万"`` or ``"4,000,000.00"``."""
-Ratio = Annotated[Fraction, BeforeValidator(_ratio), PlainSerializer(str, return_type=str)]
+Ratio = Annotated[Fraction, BeforeValidator(_ratio), PlainSerializer(show_ratio, return_type=str)]
 """A ratio, written as ``"40%"``, ``"1/3"`` or ``"0.5"``; stored exactly as a Fraction."""
 
 

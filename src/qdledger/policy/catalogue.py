@@ -51,9 +51,21 @@ def catalogue_markdown() -> str:
         if p.rules:
             lines += ["| rule | kind | parameters | citation |", "|---|---|---|---|"]
             for key, rule in p.rules.items():
-                params = rule.describe() if hasattr(rule, "describe") else ", ".join(f"{k}={v}" for k, v in rule_parameters(rule).items())
+                params = rule.describe() if hasattr(rule, "describe") else ", ".join(f"{k}={_plain(v)}" for k, v in rule_parameters(rule).items())
                 lines.append(f"| `{p.id}.{key}` | {rule.kind} | {params} | {rule.citation.short()} |")
+            lines.append("")
+            lines += [f"- `{p.id}.{key}`: " + " ".join(filter(None, [rule.note, f"「{rule.citation.quote}」" if rule.citation.quote else None]))
+                      for key, rule in p.rules.items() if rule.note or rule.citation.quote]
             lines.append("")
         if p.parameters:
             lines += [f"- readings: " + ", ".join(f"`{k}` = `{v}`" for k, v in p.parameters.items()), ""]
     return "\n".join(lines)
+
+
+def _plain(value: Any) -> str:
+    """A parameter as one table cell: lists in brackets, records as key=value."""
+    if isinstance(value, list):
+        return "[" + "; ".join(_plain(item) for item in value) + "]"
+    if isinstance(value, dict):
+        return " ".join(f"{k}={_plain(v)}" for k, v in value.items())
+    return str(value).replace("|", "/")

@@ -10,11 +10,15 @@ from datetime import date
 from functools import lru_cache
 from pathlib import Path
 
-from pydantic import ValidationError
+from typing import TypeVar
+
+from pydantic import BaseModel, ValidationError
 
 from qdledger.errors import BadInput, RuleViolation, UnknownId
 from qdledger.i18n import Text
 from qdledger.policy.model import Program
+
+M = TypeVar("M", bound=BaseModel)
 
 
 class PolicyFileError(BadInput):
@@ -39,21 +43,31 @@ def read_toml(path: Path) -> dict:
         return tomllib.loads(path.read_text(encoding="utf-8"))
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
         raise PolicyFileError(Text(f"策略文件 {path.name} 无法解析：{exc}", f"policy file {path.name} is not valid TOML: {exc}"),
-                              file=str(path.name)) from None
+                              file=path.name, field=None, problem=str(exc)) from None
+    except OSError as exc:
+        raise PolicyFileError(Text(f"策略文件 {path} 无法读取：{exc.strerror}", f"policy file {path} cannot be read: {exc.strerror}"),
+                              file=path.name, field=None, problem=exc.strerror) from None
+
+
+def load_model(path: Path, model: type[M]) -> M:
+    """Validate one policy or reference file; a problem names the file, the field and what is wrong."""
+    data = read_toml(path)
+    try:
+        return model.model_validate(data)
+    except ValidationError as exc:
+        errors = exc.errors()
+        first = errors[0]
+        where = ".".join(str(part) for part in first["loc"]) or "(file)"
+        problem = first["msg"]
+        more = Text(f"（另有 {len(errors) - 1} 处问题）", f" (and {len(errors) - 1} more)") if len(errors) > 1 else Text("", "")
+        raise PolicyFileError(
+            Text(f"策略文件 {path.name} 字段 {where}：{problem}{more.zh}", f"policy file {path.name}, field {where}: {problem}{more.en}"),
+            file=path.name, field=where, problem=problem) from None
 
 
 def load_program(path: Path) -> Program:
-    """Validate one program file; a problem names the file, the field and what is wrong."""
-    data = read_toml(path)
-    try:
-        return Program.model_validate(data)
-    except ValidationError as exc:
-        first = exc.errors()[0]
-        where = ".".join(str(part) for part in first["loc"]) or "(file)"
-        problem = first["msg"]
-        raise PolicyFileError(
-            Text(f"策略文件 {path.name} 字段 {where}：{problem}", f"policy file {path.name}, field {where}: {problem}"),
-            file=path.name, field=where, problem=problem) from None
+    """Validate one program file."""
+    return load_model(path, Program)
 
 
 @dataclass(frozen=True)
@@ -79,10 +93,11 @@ class PolicyBook:
         same = self.versions.setdefault(version.program.id, [])
         for other in same:
             if _overlap(other.program, version.program):
+                problem = f"overlaps the validity window of {other.file} for {version.program.id}"
                 raise PolicyFileError(Text(
-                    f"策略文件 {version.file} 与 {other.file} 的有效期重叠（{version.program.id}）",
-                    f"policy files {version.file} and {other.file} overlap in validity for {version.program.id}"),
-                    file=version.file)
+                    f"策略文件 {version.file} 字段 valid_from/valid_to：与 {other.file} 的有效期重叠（{version.program.id}）",
+                    f"policy file {version.file}, field valid_from/valid_to: {problem}"),
+                    file=version.file, field="valid_from/valid_to", problem=problem)
         same.append(version)
         same.sort(key=lambda v: v.program.valid_from)
 

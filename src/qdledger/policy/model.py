@@ -25,6 +25,17 @@ class ProjectCap(RuleBase):
     ratio: Ratio
     cap: Fen
 
+    @model_validator(mode="after")
+    def _share(self) -> ProjectCap:
+        if not 0 < self.ratio <= 1:
+            raise ValueError("ratio must be a positive share of the budget, no more than the whole budget")
+        if self.cap <= 0:
+            raise ValueError("cap must be above zero")
+        return self
+
+
+MILESTONE_ORDER = ("award", "midterm", "acceptance")
+
 
 class Stage(Strict):
     after: Literal["award", "midterm", "acceptance"]
@@ -39,9 +50,12 @@ class StagedCeilings(RuleBase):
 
     @model_validator(mode="after")
     def _increasing(self) -> StagedCeilings:
+        afters = [s.after for s in self.stages]
+        if afters[0] != "award" or afters != sorted(set(afters), key=MILESTONE_ORDER.index):
+            raise ValueError(f"stages must start after award and follow {' → '.join(MILESTONE_ORDER)}, once each")
         ceilings = [s.cumulative for s in self.stages]
         if ceilings != sorted(ceilings) or ceilings[-1] != 1 or any(c <= 0 for c in ceilings):
-            raise ValueError("stage ceilings must rise and end at 100%")
+            raise ValueError("stage ceilings must rise and end at the whole awarded amount")
         return self
 
 

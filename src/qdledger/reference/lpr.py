@@ -6,9 +6,10 @@ import re
 from dataclasses import dataclass
 from datetime import date
 from fractions import Fraction
-from typing import Any
+from typing import Annotated, Any
 
 from eventsourcing.domain import Aggregate
+from pydantic import BeforeValidator, Field, model_validator
 
 from qdledger.errors import BadInput, RuleViolation
 from qdledger.i18n import Text
@@ -16,7 +17,8 @@ from qdledger.ledger.application import Command, Context, Ledger, UnitOfWork
 from qdledger.ledger.events import LedgerEvent
 from qdledger.ledger.handles import aggregate_id
 from qdledger.money import parse_rate, percent
-from qdledger.policy.loader import policies_dir, read_toml
+from qdledger.policy.base import Strict
+from qdledger.policy.loader import load_model, policies_dir
 
 MONTH = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
 TENORS = ("one_year", "five_year")
@@ -38,6 +40,8 @@ class RateBook(Aggregate):
             book.fixings = {}
 
     class FixingRecorded(LedgerEvent):
+        """A published LPR fixing recorded by a user (录入报价), overriding the shipped table for its month."""
+
         month: str
         one_year: str
         five_year: str | None
@@ -59,14 +63,47 @@ def parse_month(text: str) -> str:
     return text.strip()
 
 
+def _rate(value: Any) -> Fraction:
+    if not isinstance(value, str):
+        raise ValueError("write rates as strings in percent, e.g. '3.10'")
+    try:
+        return parse_rate(value)
+    except BadInput as error:
+        raise ValueError(error.text.en) from None
+
+
+Month = Annotated[str, Field(pattern=MONTH.pattern)]
+Rate = Annotated[Fraction, BeforeValidator(_rate)]
+
+
+class ShippedFixing(Strict):
+    month: Month
+    one_year: Rate
+    five_year: Rate | None = None
+
+
+class LprTable(Strict):
+    """``policies/reference/lpr.toml``: published change points, in month order, up to ``known_through``."""
+
+    source: str = Field(min_length=2)
+    known_through: Month
+    fixings: list[ShippedFixing] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _ordered(self) -> LprTable:
+        months = [f.month for f in self.fixings]
+        if months != sorted(set(months)):
+            raise ValueError("fixings must be in month order, each month once")
+        if months[-1] > self.known_through:
+            raise ValueError(f"known_through {self.known_through} is before the last fixing {months[-1]}")
+        return self
+
+
 def shipped_fixings() -> tuple[list[Fixing], str]:
     """The published change points shipped in ``policies/reference/lpr.toml`` and the month they run to."""
-    data = read_toml(policies_dir() / "reference" / "lpr.toml")
-    fixings = [Fixing(row["month"], Fraction(row["one_year"].rstrip("%")) / 100,
-                      Fraction(row["five_year"].rstrip("%")) / 100 if row.get("five_year") else None,
-                      data.get("source", "published"))
-               for row in data["fixings"]]
-    return fixings, data["known_through"]
+    table = load_model(policies_dir() / "reference" / "lpr.toml", LprTable)
+    fixings = [Fixing(row.month, row.one_year, row.five_year, table.source) for row in table.fixings]
+    return fixings, table.known_through
 
 
 def all_fixings(ledger: Ledger) -> tuple[list[Fixing], str]:
@@ -106,8 +143,8 @@ def previous_month(day: date) -> str:
 
 def set_fixing(ledger: Ledger, ctx: Context, *, month: str, one_year: str, five_year: str | None) -> dict[str, Any]:
     month = parse_month(month)
-    one = percent(parse_rate(one_year))
-    five = percent(parse_rate(five_year)) if five_year else None
+    one = _published(one_year)
+    five = _published(five_year) if five_year else None
     year, mon = int(month[:4]), int(month[5:])
 
     def decide(uow: UnitOfWork, ctx: Context) -> dict[str, Any]:
@@ -117,6 +154,16 @@ def set_fixing(ledger: Ledger, ctx: Context, *, month: str, one_year: str, five_
         return {"month": month, "one_year": one, "five_year": five}
 
     return ledger.execute(ctx, Command("lpr.set", dict(month=month, one_year=one, five_year=five), decide))
+
+
+def _published(text: str) -> str:
+    """An LPR as published: percent with at most two decimals (``3.10``); finer input is a typing error."""
+    rate = parse_rate(text)
+    shown = percent(rate)
+    if parse_rate(shown) != rate:
+        raise BadInput(Text(f"LPR 报价最多两位小数：{text!r}", f"an LPR is published with at most two decimals: {text!r}"),
+                       field="rate")
+    return shown
 
 
 def list_fixings(ledger: Ledger) -> dict[str, Any]:
