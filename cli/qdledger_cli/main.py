@@ -6,7 +6,7 @@ from typing import Annotated
 
 import typer
 
-from qdledger_cli.commands import demo, docs, enterprise, grant, lpr, policy, report
+from qdledger_cli.commands import demo, docs, enterprise, grant, imports, lpr, policy, report
 from qdledger_cli.runtime import session
 
 app = typer.Typer(
@@ -24,6 +24,8 @@ app.add_typer(lpr.app, name="lpr")
 app.add_typer(report.app, name="report")
 app.add_typer(docs.app, name="docs")
 app.command("demo")(demo.demo)
+app.command("import")(imports.import_file)
+app.command("import-template")(imports.import_template)
 
 
 def _version(value: bool) -> None:
@@ -40,12 +42,14 @@ def main(
     actor: Annotated[str | None, typer.Option("--actor", envvar="QDLEDGER_ACTOR", help="Who records (经办人); default the OS user", show_default=False)] = None,
     lang: Annotated[str | None, typer.Option("--lang", envvar="QDLEDGER_LANG", help="zh (default) or en")] = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No human output; exit code only (JSON still printed with --json)")] = False,
+    roles: Annotated[str | None, typer.Option("--roles", envvar="QDLEDGER_ROLES", help="Roles file (TOML: actor = role); without one everyone may write (角色文件)", show_default=False)] = None,
     version: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True, help="Print the version and exit")] = False,
 ) -> None:
     """qdledger — Qingdao science-and-technology fund ledger."""
     from qdledger.i18n import set_language
 
     session.ledger, session.actor, session.quiet = ledger, actor, quiet
+    session.roles = roles
     if lang:
         if lang not in ("zh", "en"):
             raise typer.BadParameter("--lang must be zh or en")

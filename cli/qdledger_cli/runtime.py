@@ -21,6 +21,7 @@ class Session:
     ledger: str | None = None
     actor: str | None = None
     quiet: bool = False
+    roles: str | None = None
 
 
 session = Session()
@@ -49,10 +50,15 @@ def run(as_json: bool, action: Callable[[Any], dict[str, Any]],
     """Open the ledger, run ``action(ledger)``, print the result; refusals and bad input never trace."""
     ledger = None
     try:
+        check_arguments()
         if needs_ledger:
             from qdledger.ledger.storage import open_ledger
 
             ledger = open_ledger(session.ledger)
+            if session.roles:
+                from qdledger.access import load_access
+
+                ledger.access = load_access(session.roles)
         result = action(ledger)
     except LedgerError as error:
         _report(error, as_json)
@@ -74,6 +80,35 @@ def run(as_json: bool, action: Callable[[Any], dict[str, Any]],
             raise typer.Exit(code)
 
 
+def check_arguments() -> None:
+    """Refuse arguments no ledger should hold: undecodable bytes (a broken encoding) or control characters."""
+    import click
+
+    from qdledger.errors import BadInput
+    from qdledger.i18n import Text
+
+    ctx = click.get_current_context(silent=True)
+    while ctx is not None:
+        for name, value in ctx.params.items():
+            if isinstance(value, str) and not _printable(value):
+                raise BadInput(Text(f"参数 {name} 含有无法识别的字符（编码错误或控制字符）",
+                                    f"argument {name} holds undecodable bytes or control characters"), field=name)
+        ctx = ctx.parent
+
+
+def _printable(text: str) -> bool:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return not any(ord(ch) < 32 and ch not in "\t\n\r" or ord(ch) == 127 for ch in text)
+
+
+HEADINGS = {"not_permitted": ("无权操作（未写入任何内容）", "Not permitted (nothing written)"),
+            "conflict": ("未完成（未写入任何内容）", "Not done (nothing written)"),
+            "batch_refused": ("整批未写入", "Nothing of the batch was written")}
+
+
 def _report(error: LedgerError, as_json: bool) -> None:
     body = error.as_dict()
     if as_json:
@@ -90,8 +125,21 @@ def _report(error: LedgerError, as_json: bool) -> None:
         if error.hint:
             lines.append(tr("如何通过", "To pass") + f": {error.hint.render()}")
     else:
-        lines = [tr("输入有误（未写入任何内容）", "Bad input (nothing written)") + f": {error.message}"]
+        heading = HEADINGS.get(error.code, ("输入有误（未写入任何内容）", "Bad input (nothing written)"))
+        lines = [tr(*heading) + f": {error.message}"]
+    lines += [_problem_line(p) for p in body.get("problems") or []]
     typer.echo("\n".join(lines), err=True)
+
+
+def _problem_line(problem: dict[str, Any]) -> str:
+    """One problem of a refused batch: where (row, column) and what."""
+    where = [tr(f"第 {problem['row']} 行", f"row {problem['row']}")] if problem.get("row") is not None else []
+    column = problem.get("column") or problem.get("field")
+    if column:
+        where.append(f"[{column}]")
+    rule = f" [{problem['rule']}] " if problem.get("rule") else " "
+    cite = f" ({problem['citation']})" if problem.get("citation") else ""
+    return f"  {' '.join(where) or '-'}:{rule}{problem['message']}{cite}"
 
 
 def _report_raw(body: dict[str, Any], as_json: bool) -> None:

@@ -53,4 +53,9 @@ def _postgres_env(url: str) -> dict[str, str]:
 
 def open_ledger(location: str | None = None) -> Ledger:
     """Open (and on first use create) the ledger at a location; close it when done."""
-    return Ledger(env=storage_env(ledger_location(location)))
+    env = storage_env(ledger_location(location))
+    if env["PERSISTENCE_MODULE"] == "eventsourcing.postgres":
+        from qdledger.ledger.pg_schema import open_postgres
+
+        return open_postgres(Ledger, env)
+    return Ledger(env=env)
