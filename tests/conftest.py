@@ -113,3 +113,13 @@ settings.register_profile("ci", max_examples=200, deadline=None, derandomize=Tru
 settings.register_profile("dev", max_examples=40, deadline=None,
                           suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "dev"))
+
+
+def pytest_terminal_summary(terminalreporter):
+    """Print the counts the race, crash and fuzz tests gathered, so CI logs show them."""
+    from support import SUMMARY
+
+    if SUMMARY:
+        terminalreporter.section("reliability counts")
+        for line in SUMMARY:
+            terminalreporter.write_line(line)
