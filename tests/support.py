@@ -44,3 +44,32 @@ def award(ledger: Ledger, grant: str, enterprise: str, amount: int, budget: int,
 
 def midterm_passed(ledger: Ledger, grant: str, day: date = date(2025, 6, 30)) -> dict[str, Any]:
     return record_milestone(ledger, ADMIN, grant_id=grant, milestone="midterm", result="passed", day=day)
+
+
+class InProcessCli:
+    """The ``cli`` fixture's interface, run in this process through typer's CliRunner (no process start-up)."""
+
+    def __init__(self, ledger: str, lang: str = "en", actor: str = "officer") -> None:
+        self.ledger, self.lang, self.actor = ledger, lang, actor
+
+    def __call__(self, *args: str, json_out: bool = True, check: bool | None = None, roles: str | None = None) -> Any:
+        import os
+
+        from typer.testing import CliRunner
+
+        from conftest import Outcome
+        from qdledger_cli.main import app
+
+        argv = ["--ledger", self.ledger, "--actor", self.actor, "--lang", self.lang,
+                *(["--roles", roles] if roles else []), *args, *(["--json"] if json_out else [])]
+        env = {k: None for k in os.environ if k.startswith("QDLEDGER_")}
+        result = CliRunner().invoke(app, argv, env=env)
+        outcome = Outcome(result.exit_code, result.stdout, result.stderr)
+        assert result.exception is None or isinstance(result.exception, SystemExit), (argv, result.exception)
+        assert "Traceback" not in result.stdout + result.stderr
+        if check:
+            assert result.exit_code == 0, (argv, result.stdout, result.stderr)
+        return outcome
+
+    def ok(self, *args: str, roles: str | None = None) -> Any:
+        return self(*args, check=True, roles=roles).json
