@@ -82,12 +82,14 @@ def run(as_json: bool, action: Callable[[Any], dict[str, Any]],
 
 def check_arguments() -> None:
     """Refuse arguments no ledger should hold: undecodable bytes (a broken encoding) or control characters."""
-    import click
-
     from qdledger.errors import BadInput
     from qdledger.i18n import Text
 
-    ctx = click.get_current_context(silent=True)
+    try:  # typer ships its own copy of click; older releases use click itself
+        from typer._click.globals import get_current_context
+    except ImportError:
+        from click import get_current_context
+    ctx = get_current_context(silent=True)
     while ctx is not None:
         for name, value in ctx.params.items():
             if isinstance(value, str) and not _printable(value):

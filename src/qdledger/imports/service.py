@@ -74,6 +74,8 @@ def plan(path: Path, encoding: str | None = None) -> tuple[list[PlannedRow], lis
     """Parse and check every row without the ledger: the rows that passed, and every problem found."""
     header, body = read_table(path, encoding)
     problems = _header_problems(header)
+    if not body:
+        problems.append(_plain(2, None, None, Text("表头之后没有数据行", "there are no rows after the header")))
     if "kind" not in header:
         raise ImportRefused(path.name, problems)
     known = [name for name in header if name in _known_columns()]

@@ -64,6 +64,15 @@ def _noun(kind: str) -> Text:
     return NOUNS.get(kind, Text(kind, kind))
 
 
+def check_id(kind: str, key: str) -> None:
+    """A user-chosen id is 1–64 printable characters without spaces."""
+    if 0 < len(key) <= 64 and key.isprintable() and not any(ch.isspace() for ch in key):
+        return
+    noun = _noun(kind)
+    raise BadInput(Text(f"{noun.zh}编号无效：{key!r}（1–64 个可见字符，不含空格）",
+                        f"invalid {noun.en} id {key!r} (1–64 visible characters, no spaces)"), field="id")
+
+
 @dataclass
 class UnitOfWork:
     """The aggregates one command reads and changes; saved together or not at all."""
@@ -87,7 +96,8 @@ class UnitOfWork:
         return self.enterprise(handle.owner)
 
     def claim(self, kind: str, key: str, owner: str, data: dict[str, Any] | None = None) -> Handle:
-        """Take a new id; refuse one that is taken."""
+        """Take a new id; refuse one that is taken, or one no one could type back (blank, spaces, control characters)."""
+        check_id(kind, key)
         if self._get(aggregate_id(kind, key)) is not None:
             noun = _noun(kind)
             raise AlreadyExists(Text(f"{noun.zh} {key} 已存在", f"{noun.en} {key} already exists"), id=key)

@@ -107,7 +107,7 @@ def previous_month(day: date) -> str:
 def set_fixing(ledger: Ledger, ctx: Context, *, month: str, one_year: str, five_year: str | None) -> dict[str, Any]:
     month = parse_month(month)
     one = percent(parse_rate(one_year))
-    five = percent(parse_rate(five_year)) if five_year else None
+    five = percent(parse_rate(five_year)) if five_year is not None else None
     year, mon = int(month[:4]), int(month[5:])
 
     def decide(uow: UnitOfWork, ctx: Context) -> dict[str, Any]:
