@@ -32,3 +32,11 @@ def cli(out: Out = None) -> None:
     from qdledger_cli.reference import cli_reference
 
     _emit(cli_reference(), out)
+
+
+@app.command("import-columns")
+def import_columns(out: Out = None) -> None:
+    """The column format of batch files, for docs/operations.md. Example: qdledger docs import-columns"""
+    from qdledger.imports.template import column_reference
+
+    _emit(column_reference(), out)

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from qdledger.errors import BadInput, LedgerError, RuleViolation
+from qdledger.errors import BadInput, LedgerError, NotPermitted, RuleViolation
 from qdledger.i18n import Text
 from qdledger.imports.kinds import ROW_KINDS
 from qdledger.imports.reader import read_table
@@ -23,6 +23,8 @@ from qdledger.imports.rows import COMMON, RowKind
 from qdledger.ledger.application import BatchRefused, Command, Context, Ledger
 
 KEY_PREFIX = "import:"
+REFUSALS = (RuleViolation.code, NotPermitted.code)
+"""Problems that are refusals (exit 1) rather than bad input (exit 2)."""
 
 
 @dataclass(frozen=True)
@@ -43,7 +45,7 @@ class ImportRefused(LedgerError):
 
     def __init__(self, file: str, problems: list[dict[str, Any]]) -> None:
         self.problems = problems
-        self.exit_code = 1 if problems and all(p["code"] == RuleViolation.code for p in problems) else 2
+        self.exit_code = 1 if problems and all(p["code"] in REFUSALS for p in problems) else 2
         rows = len({p["row"] for p in problems})
         super().__init__(Text(f"{file}：{rows} 行共 {len(problems)} 处问题", f"{file}: {len(problems)} problem(s) in {rows} row(s)"),
                          file=file, problems=problems)
