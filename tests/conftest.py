@@ -123,3 +123,16 @@ def pytest_terminal_summary(terminalreporter):
         terminalreporter.section("reliability counts")
         for line in SUMMARY:
             terminalreporter.write_line(line)
+
+
+def pytest_sessionstart(session):
+    """A run that asks for PostgreSQL fails at once when the server does not answer: never a silent skip."""
+    if "postgres" not in BACKENDS:
+        return
+    import psycopg
+
+    try:
+        psycopg.connect(POSTGRES_URL, connect_timeout=5).close()
+    except psycopg.Error as exc:
+        pytest.exit(f"PostgreSQL requested but {POSTGRES_URL} does not answer ({exc}); run scripts/ensure-postgres",
+                    returncode=1)
