@@ -73,3 +73,16 @@ class InProcessCli:
 
     def ok(self, *args: str, roles: str | None = None) -> Any:
         return self(*args, check=True, roles=roles).json
+
+
+def verify_if_present(url: str) -> bool:
+    """Run ``qdledger verify`` (tamper evidence) when this build has it; it must pass. Returns whether it ran."""
+    import typer.main
+
+    from qdledger_cli.main import app
+
+    if "verify" not in typer.main.get_command(app).commands:
+        return False
+    outcome = InProcessCli(url)("verify")
+    assert outcome.code == 0, outcome.stdout + outcome.stderr
+    return True

@@ -29,7 +29,7 @@ from qdledger.grants.events import GrantAwarded, TrancheReleased
 from qdledger.grants.service import award, release
 from qdledger.ledger.application import Command, Context
 from qdledger.ledger.storage import open_ledger
-from support import WAN, award as seed_award, midterm_passed, register, report
+from support import WAN, award as seed_award, midterm_passed, register, report, verify_if_present
 
 WORKERS = int(os.environ.get("QDLEDGER_RACE_WORKERS", "4"))
 ATTEMPTS = int(os.environ.get("QDLEDGER_RACE_ATTEMPTS", "25"))
@@ -127,6 +127,7 @@ def test_racing_processes_never_pass_a_cap_or_record_twice(ledger_url):
     ledger = open_ledger(ledger_url)
     try:
         assert check_ledger(ledger) == []
+        verify_if_present(ledger_url)
         raced = [e for _, e in ledger.all_events() if getattr(e, "actor", "").startswith("racer-")]
         committed = Counter(name for name, _, outcome in outcomes if outcome == "committed")
         stored = Counter("release" if isinstance(e, TrancheReleased) else "award"

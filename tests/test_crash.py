@@ -14,7 +14,7 @@ from conftest import QDLEDGER
 from qdledger.consistency import check_ledger
 from qdledger.grants.events import TrancheReleased
 from qdledger.ledger.storage import open_ledger
-from support import credit_code, event_count, report
+from support import credit_code, report, verify_if_present
 
 KILLS = int(os.environ.get("QDLEDGER_CRASH_KILLS", "12"))
 PARTIES = int(os.environ.get("QDLEDGER_CRASH_PARTIES", "8"))
@@ -77,19 +77,22 @@ def test_sigkill_during_import_never_leaves_a_partial_batch(ledger_url, tmp_path
     small, large = (timed_run(scratch, path) for scratch, path in zip(scratch_ledgers(ledger_url, tmp_path), (files[0], files[-1])))
     rng = random.Random(20250110)
     outcomes = {"killed before commit": 0, "killed after commit": 0, "finished before the kill": 0}
+    aim = 1.0  # steers the kills towards the moment of commit: later after an early kill, earlier after a late one
     for k, path in enumerate(files, start=1):
         _, before = state(ledger_url)
         process = start_import(ledger_url, path)
         expected = small + (large - small) * (k - 1) / max(1, KILLS - 1)
-        time.sleep(rng.uniform(0.3, 1.1) * expected)
+        time.sleep(rng.uniform(0.6, 1.0) * aim * expected)
         process.send_signal(signal.SIGKILL)
         code = process.wait(timeout=60)
         process.communicate()
         problems, releases = state(ledger_url)
         assert problems == [], problems
+        verify_if_present(ledger_url)
         assert releases in (before, 2 * PARTIES * k), f"partial batch: {releases} releases after run {k}"
         outcome = "killed before commit" if releases == before else "finished before the kill" if code == 0 else "killed after commit"
         outcomes[outcome] += 1
+        aim *= 1.3 if releases == before else 0.8
     timed_run(ledger_url, files[-1])  # the re-run completes the batch …
     again = start_import(ledger_url, files[-1])
     out, _ = again.communicate(timeout=300)
