@@ -126,3 +126,22 @@ def test_an_unreachable_postgres_server_is_bad_input_not_a_crash():
 def test_context_without_roles_lets_anyone_write(ledger):
     assert ledger.access is None
     assert ledger.execute(Context(actor="anyone"), _command())["id"] == "R500"
+
+
+def test_the_command_line_reports_giving_up_clearly_with_exit_3(ledger_url, monkeypatch):
+    from eventsourcing.persistence import IntegrityError
+
+    from support import InProcessCli
+
+    monkeypatch.setattr(application, "backoff", lambda attempt: None)
+    monkeypatch.setattr(Ledger, "save", lambda self, *a: (_ for _ in ()).throw(IntegrityError("taken")))
+    cli = InProcessCli(ledger_url)
+    args = ("enterprise", "register", "E1", "--name", "青岛重试测试有限公司", "--credit-code", credit_code(7),
+            "--district", "市南区", "--date", "2025-01-01")
+    gave_up = cli(*args, json_out=False)
+    assert gave_up.code == 3
+    assert gave_up.stderr.strip() == ("Not done (nothing written): other writers kept changing the same records (or the "
+                                      "database lock was not granted in time); gave up after 8 attempts, nothing "
+                                      "written — try again")
+    error = cli(*args).error
+    assert (error["code"], error["attempts"], error["reason"]) == ("conflict", 8, "conflict")
