@@ -81,7 +81,7 @@ COMMANDS = {
         "GRANT": field(st.just("G1"), unknown_ids), "--result": field(st.sampled_from(["passed", "failed"]), bad_words),
         "--date": field(st.just("2026-06-30"), bad_dates)}),
     "grant award": (["grant", "award", "--project=PX"], {
-        "GRANT": field(st.just("G2"), st.one_of(st.just("G1"), broken, st.just("G 2"), st.just("x" * 65))),
+        "GRANT": field(st.just("G2"), st.one_of(st.just("G1"), broken, st.just("G 2"), st.just("x" * 129))),
         "--enterprise": field(st.just("E001"), unknown_ids), "--program": field(st.just("sci_demo_project"), bad_words),
         "--project-budget": field(st.just("4500万"), bad_amounts), "--amount": field(st.sampled_from(["1", "100万"]), bad_amounts),
         "--date": field(st.just("2025-03-01"), bad_dates)}),

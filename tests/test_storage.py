@@ -145,3 +145,15 @@ def test_the_command_line_reports_giving_up_clearly_with_exit_3(ledger_url, monk
                                       "written — try again")
     error = cli(*args).error
     assert (error["code"], error["attempts"], error["reason"]) == ("conflict", 8, "conflict")
+
+
+@pytest.mark.parametrize("location, message", [
+    ("postgresql://x@127.0.0.1:notaport/db", "invalid port"),
+    ("postgresql://postgres@127.0.0.1:5432/", "names no database"),
+    ("postgresql://postgres@127.0.0.1:5432/test?schema=bad-name;drop", "schema must be letters"),
+    ("/nonexistent/folder/ledger.db", "ledger folder does not exist"),
+])
+def test_a_ledger_location_that_cannot_be_used_is_bad_input(location, message):
+    with pytest.raises(BadInput) as refused:
+        open_ledger(location)
+    assert message in refused.value.text.en

@@ -64,13 +64,16 @@ def _noun(kind: str) -> Text:
     return NOUNS.get(kind, Text(kind, kind))
 
 
+MAX_ID = 128
+
+
 def check_id(kind: str, key: str) -> None:
-    """A user-chosen id is 1–64 printable characters without spaces."""
-    if 0 < len(key) <= 64 and key.isprintable() and not any(ch.isspace() for ch in key):
+    """A claimed id is 1–128 printable characters without spaces: one a person can type back."""
+    if 0 < len(key) <= MAX_ID and key.isprintable() and not any(ch.isspace() for ch in key):
         return
     noun = _noun(kind)
-    raise BadInput(Text(f"{noun.zh}编号无效：{key!r}（1–64 个可见字符，不含空格）",
-                        f"invalid {noun.en} id {key!r} (1–64 visible characters, no spaces)"), field="id")
+    raise BadInput(Text(f"{noun.zh}编号无效：{key!r}（1–{MAX_ID} 个可见字符，不含空格）",
+                        f"invalid {noun.en} id {key!r} (1–{MAX_ID} visible characters, no spaces)"), field="id")
 
 
 @dataclass
