@@ -105,8 +105,10 @@ class _progress:
     def __enter__(self):
         if self.bar is None:
             return None
+        from qdledger.i18n import tr
+
         self.bar.start()
-        task = self.bar.add_task("rows", total=None)
+        task = self.bar.add_task(tr("检查各行", "checking rows"), total=None)
         return lambda done, total: self.bar.update(task, completed=done, total=total)
 
     def __exit__(self, *exc) -> None:
