@@ -108,3 +108,42 @@ def test_the_same_key_sent_by_several_processes_at_once_is_recorded_once(cli, co
     ledger = open_ledger(cli.ledger)
     assert show_grant(ledger, "G1")["disbursed"] == "500000.00"
     ledger.close()
+
+
+def test_random_sequences_of_keyed_commands_behave_like_a_key_table(ledger):
+    """Model: key → (command, first result). Replays change nothing, a reused key with other arguments is refused."""
+    import uuid
+    from datetime import date
+
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    from qdledger.errors import BadInput
+    from qdledger.grants.service import release
+    from qdledger.ledger.application import Context
+
+    register(ledger, "E001", 1)
+    award(ledger, "G1", "E001", 1000 * WAN, 4500 * WAN)
+    step = st.tuples(st.integers(0, 3), st.integers(1, 3), st.sampled_from([date(2025, 1, 10), date(2025, 2, 1)]))
+
+    @settings(max_examples=min(50, settings().max_examples))
+    @given(steps=st.lists(step, min_size=1, max_size=8))
+    def check(steps):
+        run, table = uuid.uuid4().hex[:8], {}
+        for key_no, yuan, day in steps:
+            key, args = f"{run}-{key_no}", (yuan, day)
+            before = event_count(ledger)
+            command = release(grant_id="G1", amount=yuan * 100, day=day)
+            if key in table and table[key][0] != args:
+                with pytest.raises(BadInput):
+                    ledger.execute(Context("officer", idempotency_key=key), command)
+                assert event_count(ledger) == before
+                continue
+            result = ledger.execute(Context("officer", idempotency_key=key), command)
+            if key in table:
+                assert result == {**table[key][1], "replayed": True} and event_count(ledger) == before
+            else:
+                table[key] = (args, result)
+                assert "replayed" not in result and event_count(ledger) == before + 2
+
+    check()
