@@ -144,7 +144,8 @@ def test_a_gb18030_csv_from_excel_is_read(app_cli, tmp_path):
     (b"", "the file is empty"),
     (b"grant,amount\nG1,5\n", "the kind column (each row's kind) is missing"),
     (b"PK\x03\x04garbage", "not a readable XLSX workbook"),
-    (b"kind,grant,amount,date\nrelease,G1,5,2025-01-10,surplus\n", "more cells than the header"),
+    (b"kind,grant,amount,date\nrelease,G1,5,2025-01-10,surplus\n", "a value in a column without a name"),
+    (b"kind,grant,,amount,date\nrelease,G1,x,5,2025-01-10\n", "a value in a column without a name"),
     (b"\xff\xfe\x00k\x00i\x80\x81", "cannot be decoded"),
 ])
 def test_broken_files_are_bad_input(app_cli, tmp_path, content, message):
@@ -153,6 +154,12 @@ def test_broken_files_are_bad_input(app_cli, tmp_path, content, message):
     refused = app_cli("import", str(path))
     assert refused.code == 2
     assert message in refused.error["message"] + "".join(p["message"] for p in refused.error.get("problems", []))
+
+
+def test_empty_unnamed_columns_from_a_spreadsheet_are_ignored(app_cli, tmp_path):
+    path = tmp_path / "trailing.csv"
+    path.write_bytes("kind,id,name,credit_code,district,date,,\nenterprise,E001,青岛海研智能装备有限公司,91370212MA3C5Y2K1H,崂山区,2024-11-01,,\n".encode())
+    assert app_cli.ok("import", str(path))["applied"] == 1
 
 
 def test_a_missing_file_is_bad_input(app_cli, tmp_path):

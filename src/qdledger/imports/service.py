@@ -85,8 +85,9 @@ def plan(path: Path, encoding: str | None = None) -> tuple[list[PlannedRow], lis
     seen: Counter[str] = Counter()
     for number, cells in body:
         values = {name: cell for name, cell in zip(header, cells) if name in known}
-        if any(cells[len(header):]):
-            problems.append(_plain(number, None, None, Text("本行的单元格多于表头列数", "this row has more cells than the header has columns")))
+        unnamed = [cell for name, cell in zip(header, cells) if not name] + cells[len(header):]
+        if any(unnamed):
+            problems.append(_plain(number, None, None, Text("本行在没有列名的列中有内容", "this row has a value in a column without a name")))
             continue
         row, found = _plan_row(path.name, number, values, seen)
         problems += found
@@ -103,7 +104,7 @@ def _header_problems(header: list[str]) -> list[dict[str, Any]]:
     known = _known_columns()
     problems = [_plain(1, name or "?", None, Text(f"未知的列 {name!r}（可用列见 import-template）",
                                                   f"unknown column {name!r} (see import-template for the columns)"))
-                for name in header if name not in known]
+                for name in header if name and name not in known]
     problems += [_plain(1, name, None, Text(f"列 {name} 出现了 {count} 次", f"column {name} appears {count} times"))
                  for name, count in Counter(header).items() if count > 1 and name]
     if "kind" not in header:
