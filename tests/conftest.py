@@ -115,3 +115,26 @@ settings.register_profile("ci", max_examples=200, deadline=None, derandomize=Tru
 settings.register_profile("dev", max_examples=40, deadline=None,
                           suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "dev"))
+
+
+def pytest_terminal_summary(terminalreporter):
+    """Print the counts the race, crash and fuzz tests gathered, so CI logs show them."""
+    from support import SUMMARY
+
+    if SUMMARY:
+        terminalreporter.section("reliability counts")
+        for line in SUMMARY:
+            terminalreporter.write_line(line)
+
+
+def pytest_sessionstart(session):
+    """A run that asks for PostgreSQL fails at once when the server does not answer: never a silent skip."""
+    if "postgres" not in BACKENDS:
+        return
+    import psycopg
+
+    try:
+        psycopg.connect(POSTGRES_URL, connect_timeout=5).close()
+    except psycopg.Error as exc:
+        pytest.exit(f"PostgreSQL requested but {POSTGRES_URL} does not answer ({exc}); run scripts/ensure-postgres",
+                    returncode=1)

@@ -6,8 +6,8 @@ from typing import Annotated
 
 import typer
 
-from qdledger_cli.commands import audit, demo, docs, enterprise, equity, export, grant, guarantee, history, insurance
-from qdledger_cli.commands import integrity, loan, lpr, policy, recovery, report, subsidy, views
+from qdledger_cli.commands import audit, demo, docs, enterprise, equity, export, grant, guarantee, history, imports
+from qdledger_cli.commands import insurance, integrity, loan, lpr, policy, recovery, report, subsidy, views
 from qdledger_cli.runtime import session
 
 app = typer.Typer(
@@ -38,6 +38,8 @@ app.command("history")(history.history)
 app.command("rebuild")(views.rebuild)
 app.add_typer(views.app, name="views")
 app.add_typer(export.app, name="export")
+app.command("import")(imports.import_file)
+app.command("import-template")(imports.import_template)
 
 
 def _version(value: bool) -> None:
@@ -55,6 +57,7 @@ def main(
     actor: Annotated[str | None, typer.Option("--actor", envvar="QDLEDGER_ACTOR", help="Who records (经办人); default the OS user", show_default=False)] = None,
     lang: Annotated[str | None, typer.Option("--lang", envvar="QDLEDGER_LANG", help="zh (default) or en")] = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No human output; exit code only (JSON still printed with --json)")] = False,
+    roles: Annotated[str | None, typer.Option("--roles", envvar="QDLEDGER_ROLES", help="Roles file (TOML: actor = role); without one everyone may write (角色文件)", show_default=False)] = None,
     version: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True, help="Print the version and exit")] = False,
 ) -> None:
     """qdledger — Qingdao science-and-technology fund ledger."""
@@ -63,6 +66,7 @@ def main(
     session.ledger, session.actor, session.quiet = ledger, actor, quiet
     source = ctx.get_parameter_source("ledger")
     session.ledger_given = source is not None and source.name == "COMMANDLINE"
+    session.roles = roles
     if lang:
         if lang not in ("zh", "en"):
             raise typer.BadParameter("--lang must be zh or en")

@@ -23,6 +23,7 @@ class Session:
     quiet: bool = False
     view_problems: list[str] = field(default_factory=list)
     ledger_given: bool = False  # --ledger on the command line, not from QDLEDGER_DB
+    roles: str | None = None
 
 
 session = Session()
@@ -51,11 +52,16 @@ def run(as_json: bool, action: Callable[[Any], dict[str, Any]],
     """Open the ledger, run ``action(ledger)``, print the result; refusals and bad input never trace."""
     ledger = None
     try:
+        check_arguments()
         if needs_ledger:
             from qdledger.ledger.storage import open_ledger
 
             ledger = open_ledger(session.ledger)
             _follow_views(ledger)
+            if session.roles:
+                from qdledger.access import load_access
+
+                ledger.access = load_access(session.roles)
         result = action(ledger)
     except LedgerError as error:
         _report(error, as_json)
@@ -88,6 +94,35 @@ def _follow_views(ledger: Any) -> None:
     path = views_location(ledger_location(session.ledger))
     if path and Path(path).exists():
         ledger.followers.append(follow(path, session.view_problems))
+def check_arguments() -> None:
+    """Refuse arguments no ledger should hold: undecodable bytes (a broken encoding) or control characters."""
+    from qdledger.errors import BadInput
+    from qdledger.i18n import Text
+
+    try:  # typer ships its own copy of click; older releases use click itself
+        from typer._click.globals import get_current_context
+    except ImportError:
+        from click import get_current_context
+    ctx = get_current_context(silent=True)
+    while ctx is not None:
+        for name, value in ctx.params.items():
+            if isinstance(value, str) and not _printable(value):
+                raise BadInput(Text(f"参数 {name} 含有无法识别的字符（编码错误或控制字符）",
+                                    f"argument {name} holds undecodable bytes or control characters"), field=name)
+        ctx = ctx.parent
+
+
+def _printable(text: str) -> bool:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return not any(ord(ch) < 32 and ch not in "\t\n\r" or ord(ch) == 127 for ch in text)
+
+
+HEADINGS = {"not_permitted": ("无权操作（未写入任何内容）", "Not permitted (nothing written)"),
+            "conflict": ("未完成（未写入任何内容）", "Not done (nothing written)"),
+            "batch_refused": ("整批未写入", "Nothing of the batch was written")}
 
 
 def _report(error: LedgerError, as_json: bool) -> None:
@@ -106,7 +141,9 @@ def _report(error: LedgerError, as_json: bool) -> None:
         if error.hint:
             lines.append(tr("如何通过", "To pass") + f": {error.hint.render()}")
     else:
-        lines = [tr("输入有误（未写入任何内容）", "Bad input (nothing written)") + f": {error.message}"]
+        heading = HEADINGS.get(error.code, ("输入有误（未写入任何内容）", "Bad input (nothing written)"))
+        lines = [tr(*heading) + f": {error.message}"]
+    lines += [_problem_line(p) for p in body.get("problems") or []]
     typer.echo("\n".join(lines), err=True)
 
 
@@ -133,6 +170,15 @@ def usage_error(error: Exception) -> int:
             "limit": None, "used": None, "requested": None, "excess": None}
     print(json.dumps({"error": body}, ensure_ascii=False, indent=2))
     return int(getattr(error, "exit_code", 2) or 2)
+def _problem_line(problem: dict[str, Any]) -> str:
+    """One problem of a refused batch: where (row, column) and what."""
+    where = [tr(f"第 {problem['row']} 行", f"row {problem['row']}")] if problem.get("row") is not None else []
+    column = problem.get("column") or problem.get("field")
+    if column:
+        where.append(f"[{column}]")
+    rule = f" [{problem['rule']}] " if problem.get("rule") else " "
+    cite = f" ({problem['citation']})" if problem.get("citation") else ""
+    return f"  {' '.join(where) or '-'}:{rule}{problem['message']}{cite}"
 
 
 def _report_raw(body: dict[str, Any], as_json: bool) -> None:

@@ -52,6 +52,13 @@ class ConcurrencyGaveUp(LedgerError):
     exit_code = 3
 
 
+class NotPermitted(LedgerError):
+    """The actor's role (roles file) or the database login does not allow this command."""
+
+    code = "not_permitted"
+    exit_code = 1
+
+
 class RuleViolation(LedgerError):
     """A command refused by a policy rule, with the rule, its citation and the numbers (fen)."""
 

@@ -56,3 +56,12 @@ def events(out: Out = None, as_json: opt.Json = False) -> None:
     from qdledger.ledger.catalogue import events_markdown
 
     _emit("docs/events.md", events_markdown, out, as_json)
+
+
+
+@app.command("import-columns")
+def import_columns(out: Out = None, as_json: opt.Json = False) -> None:
+    """The column format of batch files, for docs/operations.md. Example: qdledger docs import-columns"""
+    from qdledger.imports.template import column_reference
+
+    _emit("docs/operations.md (columns)", column_reference, out, as_json)

@@ -31,7 +31,7 @@ def register(
 
     run(as_json, lambda ledger: register_enterprise(
         ledger, context(reference, idempotency_key, dry_run), key=enterprise_id, name=name, credit_code=credit_code,
-        district=district, kind=kind, day=parse_date(date) if date else today()), render_enterprise)
+        district=district, kind=kind, day=parse_date(date) if date is not None else today()), render_enterprise)
 
 
 @app.command("show")

@@ -92,7 +92,7 @@ def show(
     from qdledger.dates import parse_date
     from qdledger.grants.service import show_grant
 
-    run(as_json, lambda ledger: show_grant(ledger, grant, parse_date(as_of) if as_of else None), render_grant)
+    run(as_json, lambda ledger: show_grant(ledger, grant, parse_date(as_of) if as_of is not None else None), render_grant)
 
 
 def render_grant(view: dict) -> None:

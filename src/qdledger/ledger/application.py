@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import hashlib
 import json
+import random
+import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
@@ -11,7 +13,7 @@ from typing import Any
 
 from eventsourcing.application import AggregateNotFoundError, Application
 from eventsourcing.domain import Aggregate
-from eventsourcing.persistence import IntegrityError, JSONTranscoder, Transcoding
+from eventsourcing.persistence import IntegrityError, JSONTranscoder, OperationalError, ProgrammingError, Transcoding
 
 from qdledger.errors import AlreadyExists, BadInput, ConcurrencyGaveUp, LedgerError, RuleViolation, UnknownId
 from qdledger.i18n import Text
@@ -21,7 +23,13 @@ from qdledger.ledger.handles import Handle, aggregate_id, check_key
 from qdledger.money import yuan
 
 MAX_ATTEMPTS = 8
+BACKOFF_FIRST, BACKOFF_MAX = 0.005, 0.25  # seconds: random wait before attempt n ≤ min(MAX, FIRST × 2ⁿ)
 PAGE = 2000
+
+
+def backoff(attempt: int) -> None:
+    """Wait a random, growing, bounded time so racing writers stop colliding in step."""
+    time.sleep(random.uniform(0, min(BACKOFF_MAX, BACKOFF_FIRST * 2 ** attempt)))
 
 
 class DateAsISO(Transcoding):
@@ -142,6 +150,10 @@ class Ledger(Application):
     """The event-sourced ledger; storage comes from the environment given at construction."""
 
     name = "qdledger"
+    access: Any = None
+    """Who may run which command (qdledger.access.Access); None lets everyone do everything."""
+    retries = 0
+    """Attempts repeated because another writer changed the same records first (this process)."""
 
     def __init__(self, env: Any = None) -> None:
         super().__init__(env)
@@ -173,7 +185,11 @@ class Ledger(Application):
         A command whose idempotency key was used before is not decided again: its first result is
         returned. If any command is refused, every problem is collected and nothing is saved.
         """
-        for _attempt in range(MAX_ATTEMPTS):
+        waited_for = "conflict"
+        for attempt in range(MAX_ATTEMPTS):
+            if attempt:
+                self.retries += 1
+                backoff(attempt)
             uow = UnitOfWork(self)
             results, problems = self._decide_all(uow, items, progress)
             if problems:
@@ -183,13 +199,22 @@ class Ledger(Application):
                 return [{**r, "dry_run": True, "would_record": pending} for r in results]
             try:
                 self.save(*uow.touched.values())
-            except IntegrityError:
+            except IntegrityError:  # another writer took the same aggregate version or id first
+                waited_for = "conflict"
                 continue
+            except OperationalError:  # SQLite "database is locked", a PostgreSQL lock timeout
+                waited_for = "lock"
+                continue
+            except ProgrammingError as error:
+                if "permission denied" in str(error).lower():
+                    raise _write_refused(error) from None
+                raise
             return results
         raise ConcurrencyGaveUp(Text(
-            f"其他操作员同时修改了相同记录，已重试 {MAX_ATTEMPTS} 次仍未成功；未写入任何内容，请稍后重试",
-            f"other writers kept changing the same records; gave up after {MAX_ATTEMPTS} attempts, nothing written — try again"),
-            attempts=MAX_ATTEMPTS)
+            f"其他操作员同时修改了相同记录（或数据库锁等待超时），已重试 {MAX_ATTEMPTS} 次仍未成功；未写入任何内容，请稍后重试",
+            f"other writers kept changing the same records (or the database lock was not granted in time); "
+            f"gave up after {MAX_ATTEMPTS} attempts, nothing written — try again"),
+            attempts=MAX_ATTEMPTS, reason=waited_for)
 
     def _decide_all(self, uow: UnitOfWork, items: list[tuple[Context, Command]],
                     progress: Callable[[int], None] | None) -> tuple[list[Any], list[tuple[int, LedgerError]]]:
@@ -206,6 +231,8 @@ class Ledger(Application):
         return results, problems
 
     def _decide_one(self, uow: UnitOfWork, ctx: Context, command: Command) -> dict[str, Any]:
+        if self.access is not None:
+            self.access.check(ctx.actor, command.name)
         fingerprint = command.fingerprint()
         key = ctx.idempotency_key
         if key:
@@ -239,6 +266,13 @@ class Ledger(Application):
         return list(self.events.get(aggregate_id_))
 
 
+def _write_refused(error: ProgrammingError) -> LedgerError:
+    """The database itself refused the write: a read-only login (auditor) or a missing grant."""
+    from qdledger.errors import NotPermitted
+
+    return NotPermitted(Text("数据库拒绝写入：当前数据库账号只有只读权限；未写入任何内容",
+                             "the database refused the write: this database login is read-only; nothing was written"),
+                        reason=str(error).splitlines()[0])
 
 
 def describe(event: Any) -> dict[str, Any]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import sqlite3
 from pathlib import Path
 from urllib.parse import parse_qs, unquote, urlparse
@@ -14,6 +15,7 @@ from qdledger.i18n import Text
 from qdledger.ledger.application import Ledger
 
 DEFAULT_LEDGER = "qdledger.db"
+SCHEMA_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]{0,62}")
 MEMORY = ":memory:"
 
 
@@ -49,6 +51,11 @@ def _postgres_env(url: str) -> dict[str, str]:
     if not name:
         raise BadInput(Text(f"PostgreSQL 地址缺少数据库名：{url}", f"PostgreSQL URL names no database: {url}"),
                        field="ledger")
+    try:
+        port = parts.port or 5432
+    except ValueError:
+        raise BadInput(Text(f"PostgreSQL 地址的端口无效：{url}", f"PostgreSQL URL has an invalid port: {url}"),
+                       field="ledger") from None
     env = {"PERSISTENCE_MODULE": "eventsourcing.postgres", "POSTGRES_DBNAME": name,
            "POSTGRES_HOST": parts.hostname or "127.0.0.1", "POSTGRES_PORT": str(port),
            "POSTGRES_USER": unquote(parts.username or "postgres"),
@@ -56,6 +63,10 @@ def _postgres_env(url: str) -> dict[str, str]:
            "POSTGRES_CONNECT_TIMEOUT": "10"}
     schema = parse_qs(parts.query).get("schema")
     if schema:
+        if not SCHEMA_NAME.fullmatch(schema[0]):
+            raise BadInput(Text(f"schema 名称应为字母、数字和下划线（不以数字开头）：{schema[0]!r}",
+                                f"schema must be letters, digits and underscores, not starting with a digit: {schema[0]!r}"),
+                           field="ledger")
         env["POSTGRES_SCHEMA"] = schema[0]
     return env
 
@@ -71,6 +82,10 @@ def open_ledger(location: str | None = None) -> Ledger:
     where = ledger_location(location)
     env = storage_env(where)
     try:
+        if env["PERSISTENCE_MODULE"] == "eventsourcing.postgres":
+            from qdledger.ledger.pg_schema import open_postgres
+
+            return open_postgres(Ledger, env)
         return Ledger(env=env)
     except (PersistenceError, sqlite3.Error, OSError) as error:
         reason = str(error).strip() or type(error).__name__

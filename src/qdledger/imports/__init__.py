@@ -1,0 +1,1 @@
+"""Batch import of CSV/XLSX files: row kinds, reading, checking, applying all-or-nothing."""
