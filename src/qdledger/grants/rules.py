@@ -67,9 +67,9 @@ def check_not_blocked(grant: GrantState, day: date) -> None:
 def check_within_ceiling(grant: GrantState, amount: int, day: date) -> None:
     """Cumulative releases ≤ the ceiling of the stage reached on the release date (D1)."""
     stage, ratio = grant.stage_as_of(day)
-    if grant.disbursed + amount <= grant.awarded * ratio:
+    limit = grant.awarded * ratio.numerator // ratio.denominator  # floor: releases are whole fen
+    if grant.disbursed + amount <= limit:
         return
-    limit = math.floor(grant.awarded * ratio)
     name = STAGE_NAMES[stage]
     pct = show_ratio(ratio)
     raise RuleViolation(

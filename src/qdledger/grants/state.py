@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 from fractions import Fraction
+from functools import lru_cache
 
 MILESTONES = ("midterm", "acceptance")  # 中期评估, 验收（综合绩效评价）
 
@@ -41,6 +42,8 @@ class GrantState:
     def latest_results(self, day: date) -> dict[str, str]:
         """The latest result of each milestone with a business date on or before ``day``."""
         latest: dict[str, str] = {}
+        if not self.milestones:
+            return latest
         for when, milestone, result in sorted(self.milestones, key=lambda m: m[0]):
             if when <= day:
                 latest[milestone] = result
@@ -60,15 +63,20 @@ class GrantState:
         if not self.stages:
             return "award", Fraction(1)
         latest = self.latest_results(day)
-        reached = ("award", Fraction(self.stages[0][1]))
+        reached = ("award", _ratio(self.stages[0][1]))
         for after, ratio in self.stages:
             if after == "award" or latest.get(after) == "passed":
-                reached = (after, Fraction(ratio))
+                reached = (after, _ratio(ratio))
         return reached
 
     def ceiling_as_of(self, day: date) -> Fraction:
         """The exact cumulative release ceiling on ``day``, in fen."""
         return self.awarded * self.stage_as_of(day)[1]
+
+    def ceiling_fen(self, day: date) -> int:
+        """The ceiling on ``day`` rounded down to a whole fen (integer arithmetic, no Fraction built)."""
+        ratio = self.stage_as_of(day)[1]
+        return self.awarded * ratio.numerator // ratio.denominator
 
     def status(self) -> str:
         if self.terminated_on:
@@ -80,3 +88,9 @@ class GrantState:
         if self.latest_results(date.max).get("acceptance") == "passed" and self.undisbursed == 0:
             return "closed"
         return "active"
+
+
+@lru_cache(maxsize=256)
+def _ratio(text: str) -> Fraction:
+    """A stage ceiling as stored ("2/5"), parsed once per process."""
+    return Fraction(text)

@@ -28,6 +28,11 @@ def policies_dir() -> Path:
     override = os.environ.get("QDLEDGER_POLICIES")
     if override:
         return Path(override)
+    return _shipped_policies()
+
+
+@lru_cache(maxsize=1)
+def _shipped_policies() -> Path:
     packaged = Path(__file__).resolve().parent.parent / "policies"
     if packaged.is_dir():
         return packaged
