@@ -13,8 +13,6 @@ from qdledger.i18n import Text
 from qdledger.ledger.application import Command, Context, Ledger, UnitOfWork
 from qdledger.ledger.enterprise import Enterprise
 from qdledger.money import yuan
-from qdledger.policy.loader import policy_book
-from qdledger.policy.model import ProjectCap, ReleaseFreely, StagedCeilings
 
 GRANT_KINDS = ("staged_grant", "grant")
 
@@ -30,6 +28,9 @@ def award(*, grant_id: str, enterprise: str, program: str, project_budget: int, 
                 amount=amount, day=day, project=project)
 
     def decide(uow: UnitOfWork, ctx: Context) -> dict[str, Any]:
+        from qdledger.policy.loader import policy_book  # policies load only for commands that read them
+        from qdledger.policy.model import ProjectCap, ReleaseFreely, StagedCeilings
+
         party = uow.enterprise(enterprise)
         version = policy_book().in_force(program, day)
         prog = version.program

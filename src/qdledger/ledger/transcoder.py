@@ -2,12 +2,14 @@
 
 The stored bytes are those the library's own JSONTranscoder writes (compact, UTF-8, registered
 types as ``{"_type_": name, "_data_": ...}``), so either can read what the other wrote. Values
-whose JSON the two libraries would spell differently (floats, UUIDs, subclasses of built-in
-types, non-string keys, integers beyond 64 bits) go through the library's encoder unchanged.
+whose JSON the two libraries would spell differently (floats, UUIDs, enums, non-string keys,
+integers beyond 64 bits) go through the library's encoder; state holding very long numbers is
+read by the library's decoder.
 """
 
 from __future__ import annotations
 
+import re
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
@@ -24,6 +26,8 @@ _PLAIN = frozenset({str, int, bool, type(None), datetime, date, Decimal})
 _NESTED = frozenset({dict, list, tuple})
 _PLAIN_OR_NESTED = _PLAIN | _NESTED
 _MARK = b'"_type_"'
+_LONG_NUMBER = re.compile(rb"\d{19}")
+"""orjson reads integers beyond 64 bits as floats: state with 19 digits in a row is read the standard way."""
 
 
 def _same_in_both(container: Any) -> bool:
@@ -52,7 +56,7 @@ class FastJSONTranscoder(JSONTranscoder):
         return super().encode(obj)
 
     def decode(self, data: bytes) -> Any:
-        if orjson is None:
+        if orjson is None or _LONG_NUMBER.search(data):
             return super().decode(data)
         try:
             value = orjson.loads(data)
