@@ -101,9 +101,9 @@ class UnitOfWork:
             return self.touched[aggregate_id_]
         if aggregate_id_ in self.absent:
             return None
-        try:
-            aggregate = self.ledger.repository.get(aggregate_id_, projector_func=bulk.project)
-        except AggregateNotFoundError:
+        aggregate = self.ledger.load_many([aggregate_id_]).get(aggregate_id_)
+        if aggregate is None:
+            self.absent.add(aggregate_id_)
             return None
         self.touched[aggregate_id_] = aggregate
         return aggregate
@@ -274,7 +274,7 @@ class Ledger(Application):
         ids = list(ids)
         if not ids:
             return {}
-        stored = bulk.select_many(self.recorder, ids)
+        stored = bulk.select_many(self.recorder, ids) if self.snapshots is None else None
         if stored is None:
             return {i: a for i in ids if (a := self._get_or_none(i)) is not None}
         to_event = self.mapper.to_domain_event

@@ -44,8 +44,12 @@ def _select_sqlite(recorder: Any, ids: list[UUID]) -> list[StoredEvent]:
         cursor.execute(statement, [i.hex for i in ids])
         rows = cursor.fetchall()
     convert = recorder.convert_originator_id
-    return [StoredEvent(originator_id=convert(row[0]), originator_version=row[1], topic=row[2], state=row[3])
-            for row in rows]
+    stored, text, originator_id = [], None, None
+    for row in rows:  # ordered by aggregate: convert each aggregate's id once, not once per event
+        if row[0] != text:
+            text, originator_id = row[0], convert(row[0])
+        stored.append(StoredEvent(originator_id=originator_id, originator_version=row[1], topic=row[2], state=row[3]))
+    return stored
 
 
 def _select_postgres(recorder: Any, ids: list[UUID]) -> list[StoredEvent]:
