@@ -17,6 +17,7 @@ app = typer.Typer(
     no_args_is_help=True,
     pretty_exceptions_enable=False,
     add_completion=True,
+    rich_markup_mode=None,  # plain help: importing rich to format it would double the start-up time
 )
 app.add_typer(enterprise.app, name="enterprise")
 app.add_typer(grant.app, name="grant")

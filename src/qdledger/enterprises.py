@@ -39,7 +39,8 @@ def register(*, key: str, name: str, credit_code: str, district: str, kind: str 
         return enterprise_view(party)
 
     return Command("enterprise.register", dict(key=key, name=name, credit_code=code, district=district,
-                                               kind=kind, day=day), decide)
+                                               kind=kind, day=day), decide,
+                   reads=(("enterprise", key), ("uscc", code)))
 
 
 def show_enterprise(ledger: Ledger, key: str) -> dict[str, Any]:

@@ -112,9 +112,9 @@ def yuan(fen: int | None) -> str | None:
     """Render fen as the contract's JSON form: yuan with two decimals, e.g. ``"4000000.00"``."""
     if fen is None:
         return None
-    sign = "-" if fen < 0 else ""
-    whole, cents = divmod(abs(fen), FEN_PER_YUAN)
-    return f"{sign}{whole}.{cents:02d}"
+    if fen < 0:
+        return "-" + yuan(-fen)
+    return f"{fen // FEN_PER_YUAN}.{fen % FEN_PER_YUAN:02d}"
 
 
 def show_yuan(fen: int) -> str:

@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import math
 from datetime import date
+from typing import TYPE_CHECKING
 
 from qdledger.errors import BadInput, RuleViolation
 from qdledger.grants.state import GrantState
 from qdledger.i18n import Text
 from qdledger.money import show_ratio, show_yuan
-from qdledger.policy.model import Program, ProjectCap
+
+if TYPE_CHECKING:  # policy models load only for the commands that read policies (start-up time)
+    from qdledger.policy.model import Program, ProjectCap
 
 STAGE_NAMES = {"award": Text("立项后首期", "after award (first tranche)"),
                "midterm": Text("中期评估通过后", "after the mid-term evaluation passed"),
@@ -69,7 +72,6 @@ def check_within_ceiling(grant: GrantState, amount: int, day: date) -> None:
     stage, ratio = grant.stage_as_of(day)
     if (grant.disbursed + amount) * ratio.denominator <= grant.awarded * ratio.numerator:  # exact, in integers
         return
-    limit = math.floor(grant.awarded * ratio)
     name = STAGE_NAMES[stage]
     pct = show_ratio(ratio)
     raise RuleViolation(

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import math
 from datetime import date
 from typing import Any
 
@@ -39,6 +38,7 @@ def award(*, grant_id: str, enterprise: str, program: str, project_budget: int, 
                 amount=amount, day=day, project=project)
 
     def decide(uow: UnitOfWork, ctx: Context) -> dict[str, Any]:
+
         party = uow.enterprise(enterprise)
         uow.claim("grant", grant_id, enterprise)
         latest = policy_book().latest(program).program  # input is checked before any rule is applied
@@ -63,7 +63,7 @@ def award(*, grant_id: str, enterprise: str, program: str, project_budget: int, 
                      rules=applied, **ctx.envelope(day))
         return grant_view(party.grants[grant_id], party)
 
-    return Command("grant.award", args, decide)
+    return Command("grant.award", args, decide, reads=(("enterprise", enterprise), ("grant", grant_id)))
 
 
 def check_award_eligibility(uow: UnitOfWork, party: Enterprise, program: Any, day: date) -> None:
@@ -118,7 +118,8 @@ def release(*, grant_id: str, amount: int, day: date) -> Command:
                      rules=[grant.staging_rule], **ctx.envelope(day))
         return grant_view(grant, party)
 
-    return Command("grant.release", dict(grant_id=grant_id, amount=amount, day=day), decide)
+    return Command("grant.release", dict(grant_id=grant_id, amount=amount, day=day), decide,
+                   reads=(("grant", grant_id),))
 
 
 def record_milestone(ledger: Ledger, ctx: Context, **fields: Any) -> dict[str, Any]:
@@ -147,7 +148,8 @@ def milestone_result(*, grant_id: str, milestone: str, result: str, day: date) -
         party.record(MilestoneRecorded, grant_id=grant_id, milestone=milestone, result=result, **ctx.envelope(day))
         return grant_view(grant, party)
 
-    return Command(f"grant.{milestone}", dict(grant_id=grant_id, result=result, day=day), decide)
+    return Command(f"grant.{milestone}", dict(grant_id=grant_id, result=result, day=day), decide,
+                   reads=(("grant", grant_id),))
 
 
 def show_grant(ledger: Ledger, grant_id: str, as_of: date | None = None) -> dict[str, Any]:
@@ -161,7 +163,7 @@ def grant_view(grant: GrantState, party: Enterprise, as_of: date | None = None) 
     day = as_of or date.max
     stage, _ = grant.stage_as_of(day)
     blocked = grant.blocked_by(day) or grant.terminated_on or grant.suspended_by
-    ceiling = grant.disbursed if blocked else math.floor(grant.ceiling_as_of(day))
+    ceiling = grant.disbursed if blocked else grant.ceiling_fen(day)
     return {
         "id": grant.grant_id, "program": grant.program, "enterprise": party.key,
         "project": grant.project, "project_budget": yuan(grant.project_budget),

@@ -58,6 +58,8 @@ class GrantState:
     def latest_results(self, day: date) -> dict[str, str]:
         """The latest result of each milestone with a business date on or before ``day``."""
         latest: dict[str, str] = {}
+        if not self.milestones:
+            return latest
         for when, milestone, result in sorted(self.milestones, key=lambda m: m[0]):
             if when <= day:
                 latest[milestone] = result
@@ -95,6 +97,11 @@ class GrantState:
         """The exact cumulative release ceiling on ``day``, in fen."""
         return self.awarded * self.stage_as_of(day)[1]
 
+    def ceiling_fen(self, day: date) -> int:
+        """The ceiling on ``day`` rounded down to a whole fen (integer arithmetic, no Fraction built)."""
+        ratio = self.stage_as_of(day)[1]
+        return self.awarded * ratio.numerator // ratio.denominator
+
     def status(self) -> str:
         if self.terminated_on:
             return "terminated"
@@ -105,3 +112,9 @@ class GrantState:
         if self.latest_results(date.max).get("acceptance") == "passed" and self.undisbursed == 0:
             return "closed"
         return "active"
+
+
+@lru_cache(maxsize=256)
+def _ratio(text: str) -> Fraction:
+    """A stage ceiling as stored ("2/5"), parsed once per process."""
+    return Fraction(text)

@@ -31,9 +31,12 @@ class LedgerEvent(Aggregate.Event):
 
     def payload(self) -> dict[str, Any]:
         """The fact's own fields, without the envelope every event shares."""
-        skip = {"originator_id", "originator_version", "timestamp", "business_date", "actor",
-                "reference", "originator_topic"}
-        return {k: v for k, v in self.__dict__.items() if k not in skip}
+        return {k: v for k, v in self.__dict__.items() if k not in ENVELOPE}
+
+
+ENVELOPE = frozenset({"originator_id", "originator_version", "timestamp", "business_date", "actor", "reference",
+                      "originator_topic"})
+"""Fields every stored fact carries besides its own."""
 
 
 def balanced(*lines: Posting) -> list[Posting]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import Any
 from uuid import NAMESPACE_URL, UUID, uuid5
 
@@ -25,6 +26,7 @@ def check_key(key: str, field: str = "id") -> str:
     return key
 
 
+@lru_cache(maxsize=1 << 16)
 def aggregate_id(kind: str, key: str) -> UUID:
     """The stable aggregate id of a named thing, e.g. ``("grant", "G1")``."""
     return uuid5(NAMESPACE, f"{kind}:{key}")

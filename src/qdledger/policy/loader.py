@@ -32,6 +32,11 @@ def policies_dir() -> Path:
     override = os.environ.get("QDLEDGER_POLICIES")
     if override:
         return Path(override)
+    return _shipped_policies()
+
+
+@lru_cache(maxsize=1)
+def _shipped_policies() -> Path:
     packaged = Path(__file__).resolve().parent.parent / "policies"
     if packaged.is_dir():
         return packaged
@@ -151,4 +156,9 @@ def _cached_book(root: str) -> PolicyBook:
 
 def policy_book() -> PolicyBook:
     """The policies in force for this process, loaded once."""
-    return _cached_book(str(policies_dir()))
+    return _cached_book(os.environ.get("QDLEDGER_POLICIES") or _shipped_policies_text())
+
+
+@lru_cache(maxsize=1)
+def _shipped_policies_text() -> str:
+    return str(_shipped_policies())

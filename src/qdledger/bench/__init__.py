@@ -1,0 +1,1 @@
+"""A seeded, realistic ledger at Qingdao scale, built through the real application, to measure speed."""
