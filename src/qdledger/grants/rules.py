@@ -70,7 +70,8 @@ def check_not_blocked(grant: GrantState, amount: int, day: date) -> None:
 def check_within_ceiling(grant: GrantState, amount: int, day: date) -> None:
     """Cumulative releases ≤ the ceiling of the stage reached on the release date (D1)."""
     stage, ratio = grant.stage_as_of(day)
-    if (grant.disbursed + amount) * ratio.denominator <= grant.awarded * ratio.numerator:  # exact, in integers
+    limit = grant.awarded * ratio.numerator // ratio.denominator  # floor: releases are whole fen
+    if grant.disbursed + amount <= limit:
         return
     name = STAGE_NAMES[stage]
     pct = show_ratio(ratio)
