@@ -55,7 +55,7 @@ def _walk(location: str, as_json: bool) -> list[dict]:
             steps.append({"step": number, "title": step.title.render(), "result": result,
                           "refused": refusal.as_dict() if refusal else None})
             if not as_json:
-                _tell(number, step.title.render(), result, refusal)
+                _tell(number, step, result, refusal)
         return steps
     finally:
         app.close()
@@ -65,10 +65,15 @@ STATUS = {"active": ("执行中", "active"), "blocked": ("暂停拨付（评估�
           "closed": ("已结清", "closed"), "suspended": ("暂停拨付", "suspended"), "terminated": ("已终止", "terminated")}
 
 
-def _tell(number: int, title: str, result: dict | None, refusal) -> None:
+def _told(step, result: dict) -> str | None:
+    """The step's own sentence about its result, if it has one."""
+    return step.tell(result).render() if step.tell else None
+
+
+def _tell(number: int, step, result: dict | None, refusal) -> None:
     from qdledger.i18n import tr
 
-    typer.secho(f"\n{number}. {title}", bold=True)
+    typer.secho(f"\n{number}. {step.title.render()}", bold=True)
     if refusal is not None:
         typer.secho("   " + tr("已拒绝，未写入任何内容", "Refused, nothing written") + f" [{refusal.rule}]: {refusal.message}",
                     fg="yellow")
@@ -76,7 +81,8 @@ def _tell(number: int, title: str, result: dict | None, refusal) -> None:
         if refusal.hint:
             typer.echo("   " + tr("如何通过", "To pass") + f": {refusal.hint.render()}")
         return
-    for line in _lines(result):
+    lines = [step_text] if (step_text := _told(step, result)) else _lines(result)
+    for line in lines:
         typer.echo("   " + line)
 
 
