@@ -9,10 +9,19 @@ import subprocess
 from conftest import QDLEDGER
 
 
-def test_the_demo_tells_a_staged_grant_with_its_refusals_and_a_zero_trial_balance(cli):
+def test_the_demo_tells_a_staged_grant_a_clawback_and_an_equity_exit_with_a_zero_trial_balance(cli):
     steps = cli.ok("demo")["steps"]
     refused = [step["refused"]["rule"] for step in steps if step["refused"]]
-    assert refused == ["sci_demo_project.project_cap", "sci_demo_project.staging", "sci_demo_project.staging"]
+    assert refused == ["sci_demo_project.project_cap", "sci_demo_project.staging", "sci_demo_project.staging",
+                       "research_integrity.interim_suspension", "research_integrity.award_ban"]
+    results = [step["result"] for step in steps if step["result"]]
+    decision = next(r for r in results if r.get("severity"))
+    assert (decision["ban_until"], decision["suspended_days"], decision["released_commitment"]) == ("2030-09-01", 91, "4800000.00")
+    repaid = next(r for r in results if "recovered" in r and "orders" in r)
+    assert (repaid["recovered"], repaid["receivable"]) == ("1200000.00", "2000000.00")
+    exit_ = next(r for r in results if r.get("recorded") is not False and "concession" in r)
+    assert (exit_["return"], exit_["chosen_ground"], exit_["concession"], exit_["fund_receives"]) == (
+        "6000000.00", "award_provincial_1", "3600000.00", "12400000.00")
     assert steps[-1]["result"]["total"] == "0.00"
     assert any(step["result"] and step["result"].get("status") == "closed" for step in steps)
     again = cli("demo")

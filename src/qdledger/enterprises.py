@@ -63,11 +63,3 @@ def enterprise_view(party: Enterprise) -> dict[str, Any]:
         extend(party, view)
     return view
 
-
-from qdledger.equity.views import extend_enterprise_view  # noqa: E402  (capabilities register their figures)
-
-VIEW_EXTENSIONS.append(extend_enterprise_view)
-import qdledger.integrity.hooks  # noqa: E402,F401  (recoveries and bans in enterprise show)
-from qdledger.subsidies.service import subsidy_totals  # noqa: E402
-
-VIEW_EXTENSIONS.append(subsidy_totals)

@@ -37,6 +37,7 @@ class GrantAwarded(GrantEvent):
             staging_rule=self.staging_rule, staging_citation=self.staging_citation)
         project = party.projects.setdefault(self.project, {"budget": self.project_budget, "approved": 0,
                                                            "program": self.program})
+        project["program"] = project["program"] or self.program
         project["approved"] += self.amount
 
     def postings(self) -> list[Posting]:

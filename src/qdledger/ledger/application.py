@@ -179,6 +179,8 @@ class Ledger(Application):
     """Attempts repeated because another writer changed the same records first (this process)."""
 
     def __init__(self, env: Any = None) -> None:
+        import qdledger.capabilities  # noqa: F401  (every capability's checks and figures, wired once)
+
         super().__init__(env)
         self.followers: list[Callable[[Ledger], None]] = []  # called after every save (read models)
 

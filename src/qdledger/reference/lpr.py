@@ -87,6 +87,7 @@ class LprTable(Strict):
 
     source: str = Field(min_length=2)
     known_through: Month
+    published_day: int | None = Field(None, ge=1, le=28, description="day of the month a fixing is published")
     fixings: list[ShippedFixing] = Field(min_length=1)
 
     @model_validator(mode="after")
