@@ -57,6 +57,8 @@ class RowKind:
     columns: tuple[Column, ...]
     build: Callable[..., Command]
     example: dict[str, str] = field(default_factory=dict)
+    example_needs: Text | None = None
+    """What must be recorded before the example row can be imported; None when the rows before it suffice."""
 
     def column(self, name: str) -> Column | None:
         return next((c for c in self.columns if c.name == name), None)

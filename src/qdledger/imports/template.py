@@ -13,9 +13,9 @@ from qdledger.imports.rows import COMMON, RowKind
 
 
 def chosen_kinds(name: str) -> list[RowKind]:
-    """One kind by name, or every kind for ``all``."""
+    """One kind by name, or for ``all`` every kind whose example the rows before it make importable."""
     if name == "all":
-        return list(ROW_KINDS.values())
+        return [kind for kind in ROW_KINDS.values() if kind.example_needs is None]
     if name not in ROW_KINDS:
         raise BadInput(Text(f"未知的行类型 {name!r}（可用：all, {', '.join(ROW_KINDS)}）",
                             f"unknown row kind {name!r} (known: all, {', '.join(ROW_KINDS)})"), field="kind")
@@ -70,7 +70,8 @@ def column_reference() -> str:
     lines = ["Every file: " + "; ".join(f"`{c.name}` ({'required' if c.required else 'optional'}): {_cell(c.help.en)}"
                                        for c in COMMON) + "."]
     for kind in ROW_KINDS.values():
-        lines += ["", f"`{kind.name}`: {kind.help.en}", "", "| column | required | meaning | example |", "|---|---|---|---|"]
+        needs = f" The example needs, first: {kind.example_needs.en}." if kind.example_needs else ""
+        lines += ["", f"`{kind.name}`: {kind.help.en}.{needs}", "", "| column | required | meaning | example |", "|---|---|---|---|"]
         lines += [f"| `{c.name}` | {'yes' if c.required else 'no'} | {_cell(c.help.en)} | {kind.example.get(c.name, '')} |"
                   for c in kind.columns]
     return "\n".join(lines)
