@@ -122,3 +122,25 @@ def test_cli_rebuild_then_writes_keep_it_current(cli):
            "--amount", "1000万", "--date", "2024-12-20")
     rows = tables(views)
     assert rows["grants"][0][0] == "G1" and rows["enterprises"][0][-6] == 10_000_000_00
+
+
+def test_positions_cases_and_recoveries_follow_step_by_step_and_equal_a_rebuild(tmp_path):
+    from qdledger.demo import run_demo
+
+    ledger = open_ledger(str(tmp_path / "demo.db"))
+    try:
+        for _ in run_demo(ledger):
+            catch_up(ledger, tmp_path / "live.views.db")
+        rebuild(ledger, tmp_path / "built.views.db")
+    finally:
+        ledger.close()
+    live, built = tables(tmp_path / "live.views.db"), tables(tmp_path / "built.views.db")
+    assert live == built
+    db = sqlite_utils.Database(tmp_path / "live.views.db")
+    position = db["positions"].get("P2025-001")
+    assert (position["stake"], position["awards"], position["concession_fen"], position["fund_receives_fen"]) == (
+        "18.00", 2, 360_000_000, 1_240_000_000)
+    case = db["integrity_cases"].get("C2026-003")
+    assert (case["severity"], case["ban_until"], case["suspended_days"]) == ("严重", "2030-09-01", 91)
+    recovery = next(db["recoveries"].rows)
+    assert (recovery["ordered_fen"], recovery["repaid_fen"]) == (320_000_000, 120_000_000)

@@ -4,13 +4,19 @@ postings, trial balance, party figures) and projectors keyed by event class for 
 from __future__ import annotations
 
 from collections.abc import Callable
+from fractions import Fraction
 from typing import Any
 
 from qdledger.audit.figures import FIGURES, measure_of
+from qdledger.equity.events import DividendReceived, EquityAwardRecorded, EquityExited, EquityInvested
 from qdledger.grants.events import GrantAwarded, MilestoneRecorded, TrancheReleased
+from qdledger.integrity.events import (CreditRepaired, IntegrityCaseOpened, IntegrityDecisionRecorded,
+                                       IntegrityReviewRecorded, RecoveryOrdered, RecoveryRepaid, RecoveryReversed)
+from qdledger.subsidies.events import SubsidyClaimed, SubsidyPaid
 from qdledger.ledger.accounts import CHART
 from qdledger.ledger.enterprise import Enterprise
 from qdledger.ledger.events import LedgerEvent
+from qdledger.money import percent
 from qdledger.views.batch import Batch
 
 
@@ -139,3 +145,84 @@ def tranche_released(event: TrancheReleased, view: Projection) -> None:
 @projects(MilestoneRecorded)
 def milestone_recorded(event: MilestoneRecorded, view: Projection) -> None:
     view.batch.set("grants", event.grant_id, **{event.milestone: f"{event.result} {event.business_date.isoformat()}"})
+
+
+@projects(EquityInvested)
+def equity_invested(event: EquityInvested, view: Projection) -> None:
+    view.batch.insert("positions", {"id": event.position_id, "enterprise": view.party, "principal_fen": event.principal,
+                                    "stake": percent(Fraction(event.stake)), "term_years": event.term_years,
+                                    "invested_on": event.business_date.isoformat(), "source": event.source,
+                                    "project": event.project, "awards": 0, "dividends_fen": 0})
+
+
+@projects(EquityAwardRecorded)
+def equity_award(event: EquityAwardRecorded, view: Projection) -> None:
+    view.batch.add("positions", event.position_id, awards=1)
+
+
+@projects(DividendReceived)
+def dividend(event: DividendReceived, view: Projection) -> None:
+    view.batch.add("positions", event.position_id, dividends_fen=event.amount)
+
+
+@projects(EquityExited)
+def equity_exited(event: EquityExited, view: Projection) -> None:
+    view.batch.set("positions", event.position_id, exited_on=event.business_date.isoformat(), method=event.method,
+                   proceeds_fen=event.proceeds, concession_fen=event.concession, fund_receives_fen=event.fund_receives)
+
+
+@projects(IntegrityCaseOpened)
+def case_opened(event: IntegrityCaseOpened, view: Projection) -> None:
+    view.batch.insert("integrity_cases", {"id": event.case_id, "party": view.party,
+                                          "opened_on": event.business_date.isoformat(), "suspended": ",".join(event.suspended)})
+
+
+@projects(IntegrityDecisionRecorded)
+def case_decided(event: IntegrityDecisionRecorded, view: Projection) -> None:
+    view.batch.set("integrity_cases", event.case_id, severity=event.severity, decided_on=event.business_date.isoformat(),
+                   ban_until=event.ban_until.isoformat() if event.ban_until else None,
+                   suspended_days=event.suspended_days, terminated=",".join(event.terminated))
+
+
+@projects(CreditRepaired)
+def credit_repaired(event: CreditRepaired, view: Projection) -> None:
+    view.batch.set("integrity_cases", event.case_id, repaired_on=event.business_date.isoformat(),
+                   ban_until=None if event.removed or not event.ban_until else event.ban_until.isoformat())
+
+
+@projects(IntegrityReviewRecorded)
+def case_reviewed(event: IntegrityReviewRecorded, view: Projection) -> None:
+    view.batch.set("integrity_cases", event.case_id, review=f"{event.result} {event.business_date.isoformat()}")
+
+
+@projects(RecoveryOrdered)
+def recovery_ordered(event: RecoveryOrdered, view: Projection) -> None:
+    view.batch.insert("recoveries", {"id": event.order_id, "grant_id": event.grant_id, "enterprise": view.party,
+                                     "case_id": event.case_id, "basis": event.basis,
+                                     "ordered_on": event.business_date.isoformat(),
+                                     "due_on": event.due_on.isoformat() if event.due_on else None,
+                                     "ordered_fen": event.amount, "repaid_fen": 0, "cancelled_fen": 0, "refunded_fen": 0})
+
+
+@projects(RecoveryRepaid)
+def recovery_repaid(event: RecoveryRepaid, view: Projection) -> None:
+    for order_id, fen in event.allocations:
+        view.batch.add("recoveries", order_id, repaid_fen=fen)
+
+
+@projects(RecoveryReversed)
+def recovery_reversed(event: RecoveryReversed, view: Projection) -> None:
+    view.batch.add("recoveries", event.order_id, cancelled_fen=event.cancelled, refunded_fen=event.refunded)
+
+
+@projects(SubsidyClaimed)
+def subsidy_claimed(event: SubsidyClaimed, view: Projection) -> None:
+    view.batch.insert("subsidies", {"id": event.claim_id, "enterprise": view.party, "program": event.program,
+                                    "object": event.object_ref, "claimed_on": event.business_date.isoformat(),
+                                    "entitlement_fen": event.entitlement, "payable_fen": event.payable, "paid_fen": 0,
+                                    "trimmed": int(event.trimmed), "policy_version": event.policy_version})
+
+
+@projects(SubsidyPaid)
+def subsidy_paid(event: SubsidyPaid, view: Projection) -> None:
+    view.batch.add("subsidies", event.claim_id, paid_fen=event.amount)
