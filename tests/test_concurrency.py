@@ -29,6 +29,8 @@ from qdledger.grants.events import GrantAwarded, TrancheReleased
 from qdledger.grants.service import award, release
 from qdledger.ledger.application import Command, Context
 from qdledger.ledger.storage import open_ledger
+from qdledger.subsidies.events import SubsidyClaimed
+from qdledger.subsidies.service import ClaimInput, claim
 from support import WAN, award as seed_award, midterm_passed, register, report, verify_if_present
 
 WORKERS = int(os.environ.get("QDLEDGER_RACE_WORKERS", "4"))
@@ -58,7 +60,14 @@ def _award(rng: random.Random, w: int, i: int) -> Command:
                  amount=rng.choice([20, 30, 50]) * WAN, day=date(2025, 3, 1), project="P1")
 
 
-RACERS = [Racer("release", _release), Racer("award", _award)]
+def _claim(rng: random.Random, w: int, i: int) -> Command:
+    """青科保 premium claims on new policies of E1, all under its one cumulative cap (10万, D21)."""
+    return claim(program="qingkebao_premium_subsidy", enterprise="E1", object_ref=f"insurance:W{w}-{i}",
+                 day=date(2025, 7, 1), inputs=ClaimInput(base=rng.choice([4, 8, 12]) * WAN))
+
+
+RACERS = [Racer("release", _release), Racer("award", _award), Racer("claim", _claim)]
+PREMIUM_CAP = 10 * WAN
 
 
 def seed(url: str) -> None:
@@ -130,8 +139,8 @@ def test_racing_processes_never_pass_a_cap_or_record_twice(ledger_url):
         verify_if_present(ledger_url)
         raced = [e for _, e in ledger.all_events() if getattr(e, "actor", "").startswith("racer-")]
         committed = Counter(name for name, _, outcome in outcomes if outcome == "committed")
-        stored = Counter("release" if isinstance(e, TrancheReleased) else "award"
-                         for e in raced if isinstance(e, (TrancheReleased, GrantAwarded)))
+        names = {TrancheReleased: "release", GrantAwarded: "award", SubsidyClaimed: "claim"}
+        stored = Counter(names[type(e)] for e in raced if type(e) in names)
         assert stored == committed, (stored, committed)  # no double release, no lost write
         keys = [k for _, k, outcome in outcomes if outcome == "committed"]
         assert all(ledger.read().get("idempotency", k) is not None for k in keys)
@@ -140,13 +149,15 @@ def test_racing_processes_never_pass_a_cap_or_record_twice(ledger_url):
         project = uow.enterprise("E1").projects["P1"]
         over = [g.grant_id for g in (g1, g2) if g.disbursed > g.ceiling_as_of(date(2025, 7, 1))]
         assert not over and project["approved"] <= 1000 * WAN
+        premiums = sum(e.entitlement for e in raced if isinstance(e, SubsidyClaimed))
+        assert premiums <= PREMIUM_CAP, premiums
     finally:
         ledger.close()
     backend = "postgres" if ledger_url.startswith("postgres") else "sqlite"
     report(f"race [{backend}] {WORKERS} processes × {ATTEMPTS} attempts: "
            + ", ".join(f"{name} {counts[name]}" for name in ("committed", "refused by a rule", "refused as bad input",
                                                              "retried, then gave up"))
-           + f"; retries {retries}; ceilings/caps exceeded 0; double releases 0; "
+           + f"; retries {retries}; ceilings/caps exceeded 0; double releases 0; 青科保 {premiums / WAN:g}/{PREMIUM_CAP // WAN}万; "
            + f"G1 {g1.disbursed // WAN}/{g1.ceiling_as_of(date.max) // WAN}万, G2 {g2.disbursed // WAN}/"
            + f"{g2.ceiling_as_of(date.max) // WAN}万, project P1 {project['approved'] // WAN}/1000万")
 
