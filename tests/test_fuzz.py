@@ -96,6 +96,25 @@ COMMANDS = {
         "--five-year": field(st.just("3.50"), bad_rates)}),
     "grant show": (["grant", "show"], {"GRANT": field(st.just("G1"), unknown_ids), "--as-of": field(st.just("2025-01-01"), bad_dates)}),
     "enterprise show": (["enterprise", "show"], {"ID": field(unknown_ids, unknown_ids)}),
+    "integrity open": (["integrity", "open"], {
+        "CASE": field(st.just("C9"), st.one_of(broken, st.just("C 9"))), "--party": field(st.just("E001"), unknown_ids),
+        "--date": field(st.just("2025-06-01"), bad_dates)}),
+    "recovery repay": (["recovery", "repay"], {
+        "GRANT": field(st.just("G1"), unknown_ids), "--amount": field(st.just("1万"), bad_amounts),
+        "--date": field(st.just("2025-06-01"), bad_dates)}),
+    "equity invest": (["equity", "invest"], {
+        "POS": field(st.just("P9"), st.one_of(broken, st.just("P 9"))), "--enterprise": field(st.just("E001"), unknown_ids),
+        "--amount": field(st.just("100万"), bad_amounts), "--stake": field(st.just("10"), bad_rates),
+        "--largest-other": field(st.just("40"), bad_rates), "--term-years": field(st.just("5"), st.sampled_from(["-1", "x", "0", ""])),
+        "--date": field(st.just("2025-03-01"), bad_dates)}),
+    "loan register": (["loan", "register"], {
+        "LOAN": field(st.just("L9"), st.one_of(broken, st.just("L 9"))), "--enterprise": field(st.just("E001"), unknown_ids),
+        "--principal": field(st.just("500万"), bad_amounts), "--rate": field(st.just("3.45"), bad_rates),
+        "--signed": field(st.just("2025-02-10"), bad_dates), "--maturity": field(st.just("2026-02-10"), bad_dates)}),
+    "subsidy claim": (["subsidy", "claim"], {
+        "PROGRAM": field(st.just("qingkebao_premium_subsidy"), unknown_ids), "--enterprise": field(st.just("E001"), unknown_ids),
+        "--object": field(st.just("insurance:P9"), st.one_of(broken, st.just("nokind"), st.just(":"))),
+        "--date": field(st.just("2025-07-01"), bad_dates), "--base": field(st.just("8万"), bad_amounts)}),
 }
 """Each command: its words, and per argument a strategy of valid values and one of certainly invalid ones."""
 

@@ -145,7 +145,7 @@ def previous_month(day: date) -> str:
 def set_fixing(ledger: Ledger, ctx: Context, *, month: str, one_year: str, five_year: str | None) -> dict[str, Any]:
     month = parse_month(month)
     one = _published(one_year)
-    five = _published(five_year) if five_year else None
+    five = _published(five_year) if five_year is not None else None
     year, mon = int(month[:4]), int(month[5:])
 
     def decide(uow: UnitOfWork, ctx: Context) -> dict[str, Any]:
