@@ -114,7 +114,8 @@ COMMANDS = {
     "subsidy claim": (["subsidy", "claim"], {
         "PROGRAM": field(st.just("qingkebao_premium_subsidy"), unknown_ids), "--enterprise": field(st.just("E001"), unknown_ids),
         "--object": field(st.just("insurance:P9"), st.one_of(broken, st.just("nokind"), st.just(":"))),
-        "--date": field(st.just("2025-07-01"), bad_dates), "--base": field(st.just("8万"), bad_amounts)}),
+        "--date": field(st.just("2025-07-01"), bad_dates),
+        "--base": field(st.just("8万"), st.sampled_from(["-5", "abc", "1e3", "0.001", "1,00", "万", "NaN", "8万元整"]))}),
 }
 """Each command: its words, and per argument a strategy of valid values and one of certainly invalid ones."""
 

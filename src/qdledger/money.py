@@ -159,12 +159,11 @@ def show_ratio(ratio: Fraction) -> str:
 
 def parse_percent(text: str, field: str = "percent") -> Fraction:
     """Parse a share a user gives in percent (``18``, ``18%``, ``12.5``) into a Fraction in [0, 1]."""
-    raw = str(text).strip().rstrip("%").strip()
-    try:
-        value = Fraction(Decimal(raw)) / 100
-    except (InvalidOperation, ValueError, OverflowError):
+    value = _plain_decimal(str(text).strip().rstrip("%").strip())
+    if value is None:
         raise BadInput(Text(f"百分比格式无效：{text!r}（示例：18 或 18%）", f"invalid percentage {text!r} (example: 18 or 18%)"),
-                       field=field) from None
+                       field=field)
+    value /= 100
     if not 0 <= value <= 1:
         raise BadInput(Text(f"百分比超出 0–100：{text!r}", f"percentage out of 0–100: {text!r}"), field=field)
     return value

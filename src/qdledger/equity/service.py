@@ -17,6 +17,7 @@ from qdledger.errors import BadInput
 from qdledger.grants.service import check_award_eligibility
 from qdledger.i18n import Text
 from qdledger.ledger.application import Command, Context, Ledger, UnitOfWork
+from qdledger.ledger.handles import check_key
 from qdledger.policy.kinds_equity import AWARD_LEVELS
 from qdledger.policy.loader import policy_book
 
@@ -74,8 +75,7 @@ def _position_rules(program: Any, party: Any, amount: int, stake: Fraction, larg
 
 def _check_shape(position_id: str, stake: Fraction, largest_other: Fraction, term_years: int, source: str,
                  project: str | None, project_budget: int | None) -> None:
-    if not position_id.strip() or any(ch.isspace() for ch in position_id) or len(position_id) > 64:
-        raise BadInput(Text(f"投资编号无效：{position_id!r}", f"invalid position id {position_id!r}"), field="position")
+    check_key(position_id, field="position")
     if stake <= 0 or stake + largest_other > 1:
         raise BadInput(Text("持股比例须大于零，且与最大其他股东合计不超过 100%",
                             "the stake must be above zero and, with the largest other holder's, at most 100%"), field="stake")
