@@ -108,6 +108,14 @@ def cli(ledger_url) -> Cli:
     return Cli(ledger_url)
 
 
+@pytest.fixture
+def app_cli(ledger_url):
+    """The command run in-process (typer's runner) against a fresh ledger: fast, for many invocations."""
+    from support import InProcessCli
+
+    return InProcessCli(ledger_url)
+
+
 from hypothesis import HealthCheck, settings  # noqa: E402
 
 settings.register_profile("ci", max_examples=200, deadline=None, derandomize=True,

@@ -9,6 +9,7 @@ from qdledger.credit_code import ALPHABET, check_character
 from qdledger.enterprises import register_enterprise
 from qdledger.grants.service import award_grant, record_milestone
 from qdledger.ledger.application import Context, Ledger
+from qdledger.ledger.storage import open_ledger
 
 ADMIN = Context(actor="setup")
 WAN = 10_000 * 100  # fen in one 万元
@@ -29,6 +30,15 @@ def credit_code(n: int) -> str:
 
 def event_count(ledger: Ledger) -> int:
     return ledger.recorder.max_notification_id() or 0
+
+
+def events(cli: Any) -> int:
+    """How many events the ledger a CLI runs against holds."""
+    ledger = open_ledger(cli.ledger)
+    try:
+        return event_count(ledger)
+    finally:
+        ledger.close()
 
 
 def register(ledger: Ledger, key: str, n: int, day: date = date(2024, 11, 1)) -> dict[str, Any]:

@@ -11,7 +11,7 @@ import pytest
 from conftest import QDLEDGER
 from qdledger.ledger.storage import open_ledger
 from qdledger.grants.service import show_grant
-from support import WAN, InProcessCli, award, event_count, register
+from support import WAN, award, event_count, events, register
 
 REGISTER = ("enterprise", "register", "E001", "--name", "青岛海研智能装备有限公司", "--credit-code", "91370212MA3C5Y2K1H",
             "--district", "崂山区", "--date", "2024-11-01")
@@ -26,19 +26,6 @@ WRITES = {
     "lpr set": ("lpr", "set", "2030-01", "--one-year", "3.00"),
 }
 """Every write command, in an order where each succeeds after the ones before it."""
-
-
-@pytest.fixture
-def app_cli(ledger_url) -> InProcessCli:
-    return InProcessCli(ledger_url)
-
-
-def events(cli) -> int:
-    ledger = open_ledger(cli.ledger)
-    try:
-        return event_count(ledger)
-    finally:
-        ledger.close()
 
 
 def test_every_write_command_repeated_with_its_key_is_a_no_op_reporting_the_first_result(app_cli):

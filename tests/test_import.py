@@ -14,23 +14,9 @@ from qdledger.i18n import Text
 from qdledger.imports.kinds import DATE, GRANT, ROW_KINDS
 from qdledger.imports.rows import Column, RowKind, choice
 from qdledger.imports.template import column_reference
-from qdledger.ledger.storage import open_ledger
-from support import InProcessCli, event_count
+from support import events
 
 DOCS = Path(__file__).resolve().parents[1] / "docs"
-
-
-@pytest.fixture
-def app_cli(ledger_url) -> InProcessCli:
-    return InProcessCli(ledger_url)
-
-
-def events(cli) -> int:
-    ledger = open_ledger(cli.ledger)
-    try:
-        return event_count(ledger)
-    finally:
-        ledger.close()
 
 
 def write_csv(path: Path, rows: list[list[str]], encoding: str = "utf-8") -> Path:
