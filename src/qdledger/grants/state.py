@@ -112,9 +112,3 @@ class GrantState:
         if self.latest_results(date.max).get("acceptance") == "passed" and self.undisbursed == 0:
             return "closed"
         return "active"
-
-
-@lru_cache(maxsize=256)
-def _ratio(text: str) -> Fraction:
-    """A stage ceiling as stored ("2/5"), parsed once per process."""
-    return Fraction(text)

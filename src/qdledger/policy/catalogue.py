@@ -58,7 +58,7 @@ def catalogue_markdown() -> str:
                       for key, rule in p.rules.items() if rule.note or rule.citation.quote]
             lines.append("")
         if p.parameters:
-            lines += [f"- readings: " + ", ".join(f"`{k}` = `{v}`" for k, v in p.parameters.items()), ""]
+            lines += ["- readings: " + ", ".join(f"`{k}` = `{v}`" for k, v in p.parameters.items()), ""]
     return "\n".join(lines)
 
 
