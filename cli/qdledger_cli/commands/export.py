@@ -11,7 +11,7 @@ from qdledger_cli import options as opt
 from qdledger_cli.progress import progress
 from qdledger_cli.runtime import run, say
 
-app = typer.Typer(help="Exports for auditors: CSV, JSON, XLSX and the auditor bundle (导出)", no_args_is_help=True)
+app = typer.Typer(help="Exports for auditors: CSV, JSON, XLSX and the auditor bundle (导出). Example: qdledger export bundle audit-2025", no_args_is_help=True)
 Format = Annotated[str, typer.Option("--format", help="csv (a folder of files), json or xlsx")]
 Out = Annotated[Path, typer.Option("--out", help="File to write (a folder for csv)", show_default=False)]
 

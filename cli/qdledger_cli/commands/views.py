@@ -10,7 +10,7 @@ from qdledger_cli import options as opt
 from qdledger_cli.progress import progress
 from qdledger_cli.runtime import run, say, session
 
-app = typer.Typer(help="Read models: SQLite tables for any SQLite tool or Datasette (查询库)", no_args_is_help=True)
+app = typer.Typer(help="Read models: SQLite tables for any SQLite tool or Datasette (查询库). Example: qdledger views update", no_args_is_help=True)
 ViewsPath = Annotated[str | None, typer.Option("--views", envvar="QDLEDGER_VIEWS", help="The read-model file (default: beside the ledger, x.db → x.views.db; ./qdledger.views.db for PostgreSQL)")]
 
 
