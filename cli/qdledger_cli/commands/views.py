@@ -35,10 +35,25 @@ def _run(views: str | None, as_json: bool, full: bool) -> None:
         counter = event_store(ledger)
         total = counter.count()
         counter.close()
-        with progress("rebuild" if full else "update", total) as advance:
+        with progress("rebuild" if full else "update", total if full else total - _applied(path)) as advance:
             return (views_store.rebuild if full else views_store.catch_up)(ledger, path, advance)
 
     run(as_json, action, _render)
+
+
+def _applied(path: str) -> int:
+    """How many events the file holds already (none when it does not exist yet)."""
+    from pathlib import Path
+
+    if not Path(path).exists():
+        return 0
+    from qdledger.views.store import open_views, position
+
+    db = open_views(path)
+    try:
+        return position(db)
+    finally:
+        db.close()
 
 
 def rebuild(views: ViewsPath = None, as_json: opt.Json = False) -> None:
