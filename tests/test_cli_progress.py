@@ -65,3 +65,16 @@ def test_a_long_operation_shows_a_bar_at_a_terminal_and_none_when_piped(ledger_f
     assert code == 0 and f"{label} " in shown and "2/2" in shown  # registration records the party and its name handle
     piped = _piped(ledger_file, *args)
     assert piped.returncode == 0 and piped.stderr == ""
+
+
+def test_benchmark_data_generation_reports_progress_on_stderr_unless_quiet(tmp_path):
+    import sys
+
+    def generate(name: str, *flags: str) -> subprocess.CompletedProcess:
+        return subprocess.run([sys.executable, "-m", "qdledger.bench.generate", "--ledger", str(tmp_path / name),
+                               "--events", "1000", *flags], capture_output=True, text=True, timeout=300)
+
+    shown, quiet = generate("shown.db"), generate("quiet.db", "--quiet")
+    assert shown.returncode == quiet.returncode == 0
+    assert "/ ~" in shown.stderr and "events/s" in shown.stderr  # the bar: done / expected, and the rate
+    assert quiet.stderr == "" and " events, " in quiet.stdout  # the summary is the result, not progress
