@@ -11,6 +11,7 @@ from qdledger_cli.runtime import session
 
 LABELS = {"export": ("导出", "export"), "bundle": ("审计包", "bundle"), "verify": ("核验", "verify"),
           "rebuild": ("重建查询库", "rebuild"), "update": ("更新查询库", "update"), "import": ("检查各行", "checking rows")}
+CATCH_UP_SHOWN_FROM = 10_000  # events: a write's own few are applied too fast to need a bar
 
 
 @contextmanager
@@ -27,9 +28,20 @@ def progress_of(label: str) -> Iterator[Callable[[int, int], None] | None]:
         yield None if shown is None else (lambda done, total: shown[0].update(shown[1], completed=done, total=total))
 
 
+def catch_up_progress() -> Callable[[int], Any] | None:
+    """For the read models' catch-up after a write: a bar when the file is far behind and someone would see it."""
+    if not _visible():
+        return None
+    return lambda behind: progress("update", behind if behind >= CATCH_UP_SHOWN_FROM else 0)
+
+
+def _visible() -> bool:
+    return not session.quiet and sys.stderr.isatty()
+
+
 @contextmanager
 def _bar(label: str, total: int | None) -> Iterator[tuple[Any, Any] | None]:
-    if session.quiet or not sys.stderr.isatty():
+    if not _visible():
         yield None
         return
     from rich.console import Console
