@@ -10,7 +10,8 @@ from typing import Any
 from qdledger_cli.runtime import session
 
 LABELS = {"export": ("导出", "export"), "bundle": ("审计包", "bundle"), "verify": ("核验", "verify"),
-          "rebuild": ("重建查询库", "rebuild"), "update": ("更新查询库", "update"), "import": ("检查各行", "checking rows")}
+          "rebuild": ("重建查询库", "rebuild"), "update": ("更新查询库", "update"), "import": ("检查各行", "checking rows"),
+          "write": ("写入文件", "writing")}
 CATCH_UP_SHOWN_FROM = 10_000  # events: a write's own few are applied too fast to need a bar
 
 

@@ -22,12 +22,12 @@ def statement(
     out: Out, fmt: Format = "xlsx", as_json: opt.Json = False,
 ) -> None:
     """A party's statement: its figures as `enterprise show` gives them and every fact with running totals (对账单). Example: qdledger export statement E001 --format xlsx --out E001.xlsx"""
-    from qdledger.audit.exports import check_format, statement as build, statement_tables, write
+    from qdledger.audit.exports import check_format, statement as build, statement_tables
 
     def action(ledger):
         check_format(fmt)
         data = build(ledger, enterprise)
-        return {"enterprise": enterprise, "format": fmt, "files": write(statement_tables(data), fmt, out),
+        return {"enterprise": enterprise, "format": fmt, "files": _write(statement_tables(data), fmt, out),
                 "lines": len(data["lines"]), "totals": data["totals"]}
 
     run(as_json, action, _render)
@@ -36,7 +36,7 @@ def statement(
 @app.command("ledger")
 def ledger_(out: Out, fmt: Format = "xlsx", as_json: opt.Json = False) -> None:
     """The whole ledger: parties, grants, events, postings, trial balance (全账导出). Example: qdledger export ledger --format csv --out ledger-csv"""
-    from qdledger.audit.exports import check_format, ledger_tables, write
+    from qdledger.audit.exports import check_format, ledger_tables
 
     def action(ledger):
         from qdledger.audit.rows import event_store
@@ -47,7 +47,7 @@ def ledger_(out: Out, fmt: Format = "xlsx", as_json: opt.Json = False) -> None:
         store.close()
         with progress("export", total) as advance:
             tables = ledger_tables(ledger, advance)
-        return {"format": fmt, "files": write(tables, fmt, out), "events": len(tables["events"]),
+        return {"format": fmt, "files": _write(tables, fmt, out), "events": len(tables["events"]),
                 "totals": {row["figure"]: row["amount"] for row in tables["totals"]}}
 
     run(as_json, action, _render)
@@ -71,6 +71,13 @@ def bundle(
             return export_bundle(ledger, out, advance)
 
     run(as_json, action, _render)
+
+
+def _write(tables: dict, fmt: str, out: Path) -> list[str]:
+    from qdledger.audit.exports import rows_to_write, write
+
+    with progress("write", rows_to_write(tables)) as advance:
+        return write(tables, fmt, out, advance)
 
 
 def _render(result: dict) -> None:
