@@ -83,9 +83,12 @@ def test_help_is_chinese_by_default_and_english_on_request():
     assert "在项目类别的单项上限内立项资助。" in chinese.stdout
     assert "示例：qdledger grant award G1 --enterprise E001" in chinese.stdout
     assert "承担单位编号" in chinese.stdout and "Id of the party receiving the grant" not in chinese.stdout
+    assert chinese.stdout.startswith("用法：qdledger grant award") and "\n选项：\n" in chinese.stdout
+    assert "--date <str>             业务日期 YYYY-MM-DD  [必填]" in chinese.stdout
     for english in (_run("--lang", "en", "grant", "award", "--help"), _run("grant", "award", "--help", QDLEDGER_LANG="en")):
         assert "Award a grant within the program's project cap" in english.stdout
         assert "Id of the party receiving the grant" in english.stdout and "承担单位编号" not in english.stdout
+        assert english.stdout.startswith("Usage: qdledger grant award") and "[required]" in english.stdout
 
 
 def test_a_group_lists_its_commands_in_chinese():

@@ -46,9 +46,10 @@ def _install() -> None:
         return
 
     def get_help(ctx: Any) -> str:
-        if _chinese:
-            translate(ctx)
-        return english(ctx)
+        if not _chinese:
+            return english(ctx)
+        translate(ctx)
+        return chinese_labels(english(ctx))
 
     get_help.translates = True  # type: ignore[attr-defined]
     Context.get_help = get_help
@@ -64,6 +65,15 @@ def translate(ctx: Any) -> None:
         sub = command.get_command(ctx, name)
         if sub is not None:
             sub.short_help = help_zh.COMMANDS.get(join(path, name), sub.short_help)
+
+
+def chinese_labels(text: str) -> str:
+    """Click's own headings and marks in Chinese (a mark may have been wrapped across lines)."""
+    import re
+
+    for english, chinese in help_zh.LABELS.items():
+        text = re.sub(re.escape(english).replace(r"\ ", r"\s+"), chinese, text)
+    return text
 
 
 def command_path(ctx: Any) -> str:

@@ -2,7 +2,8 @@
 
 ``COMMANDS`` maps a command path ("" for ``qdledger`` itself) to its description; the example is taken
 from the English help, so each example is written once. ``OPTIONS`` holds the options and arguments that
-mean the same wherever they appear; ``PER_COMMAND`` the ones whose meaning depends on the command.
+mean the same wherever they appear; ``PER_COMMAND`` the ones whose meaning depends on the command;
+``LABELS`` the headings and marks click prints around them.
 """
 
 from __future__ import annotations
@@ -84,6 +85,11 @@ COMMANDS = {
     "verify": "重算哈希链、重放每个聚合、重新检查每条不变式；发现问题时以退出码 1 指出首个出错位置。",
     "views": "查询库：可用任何 SQLite 工具或 Datasette 打开的 SQLite 表。",
     "views update": "把查询库文件上次更新以来记录的事件补入。",
+}
+
+LABELS = {  # what click itself prints around the help
+    "Usage: ": "用法：", "\nArguments:\n": "\n参数：\n", "\nOptions:\n": "\n选项：\n", "\nCommands:\n": "\n命令：\n",
+    "[required]": "[必填]", "[default: ": "[默认：", "[env var: ": "[环境变量：",
 }
 
 OPTIONS = {
