@@ -29,6 +29,17 @@ def progress_of(label: str) -> Iterator[Callable[[int, int], None] | None]:
         yield None if shown is None else (lambda done, total: shown[0].update(shown[1], completed=done, total=total))
 
 
+def events_recorded(ledger: Any) -> int:
+    """The size of a whole-log operation, for its bar."""
+    from qdledger.audit.rows import event_store
+
+    store = event_store(ledger)
+    try:
+        return store.count()
+    finally:
+        store.close()
+
+
 def catch_up_progress() -> Callable[[int], Any] | None:
     """For the read models' catch-up after a write: a bar when the file is far behind and someone would see it."""
     if not _visible():

@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 
 from qdledger_cli import options as opt
-from qdledger_cli.progress import progress
+from qdledger_cli.progress import events_recorded, progress
 from qdledger_cli.runtime import run, say
 
 app = typer.Typer(help="Exports for auditors: CSV, JSON, XLSX and the auditor bundle (导出). Example: qdledger export bundle audit-2025", no_args_is_help=True)
@@ -39,13 +39,8 @@ def ledger_(out: Out, fmt: Format = "xlsx", as_json: opt.Json = False) -> None:
     from qdledger.audit.exports import check_format, ledger_tables
 
     def action(ledger):
-        from qdledger.audit.rows import event_store
-
         check_format(fmt)
-        store = event_store(ledger)
-        total = store.count()
-        store.close()
-        with progress("export", total) as advance:
+        with progress("export", events_recorded(ledger)) as advance:
             tables = ledger_tables(ledger, advance)
         return {"format": fmt, "files": _write(tables, fmt, out), "events": len(tables["events"]),
                 "totals": {row["figure"]: row["amount"] for row in tables["totals"]}}
@@ -62,12 +57,7 @@ def bundle(
     from qdledger.audit.bundle import export_bundle
 
     def action(ledger):
-        from qdledger.audit.rows import event_store
-
-        store = event_store(ledger)
-        total = store.count()
-        store.close()
-        with progress("bundle", total) as advance:
+        with progress("bundle", events_recorded(ledger)) as advance:
             return export_bundle(ledger, out, advance)
 
     run(as_json, action, _render)

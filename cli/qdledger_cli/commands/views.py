@@ -7,7 +7,7 @@ from typing import Annotated
 import typer
 
 from qdledger_cli import options as opt
-from qdledger_cli.progress import progress
+from qdledger_cli.progress import events_recorded, progress
 from qdledger_cli.runtime import run, say, session
 
 app = typer.Typer(help="Read models: SQLite tables for any SQLite tool or Datasette (查询库). Example: qdledger views update", no_args_is_help=True)
@@ -28,32 +28,14 @@ def _path(views: str | None) -> str:
 
 def _run(views: str | None, as_json: bool, full: bool) -> None:
     def action(ledger):
-        from qdledger.audit.rows import event_store
         from qdledger.views import store as views_store
 
         path = _path(views)
-        counter = event_store(ledger)
-        total = counter.count()
-        counter.close()
-        with progress("rebuild" if full else "update", total if full else total - _applied(path)) as advance:
+        size = events_recorded(ledger) if full else views_store.behind(ledger, path)
+        with progress("rebuild" if full else "update", size) as advance:
             return (views_store.rebuild if full else views_store.catch_up)(ledger, path, advance)
 
     run(as_json, action, _render)
-
-
-def _applied(path: str) -> int:
-    """How many events the file holds already (none when it does not exist yet)."""
-    from pathlib import Path
-
-    if not Path(path).exists():
-        return 0
-    from qdledger.views.store import open_views, position
-
-    db = open_views(path)
-    try:
-        return position(db)
-    finally:
-        db.close()
 
 
 def rebuild(views: ViewsPath = None, as_json: opt.Json = False) -> None:
