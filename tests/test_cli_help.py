@@ -122,3 +122,19 @@ def test_version_prints_the_package_version():
 
     done = _run("--version")
     assert (done.returncode, done.stdout) == (0, f"qdledger {__version__}\n")
+
+
+def test_help_made_twice_in_one_process_is_the_same(monkeypatch):
+    import typer.main
+
+    from qdledger_cli import help_lang
+    from qdledger_cli.main import app
+
+    monkeypatch.setattr(help_lang, "_chinese", True)
+    help_lang._install()
+    root = typer.main.get_command(app)
+    ctx = root.make_context("qdledger", ["grant"], resilient_parsing=True)
+    grant = root.get_command(ctx, "grant")
+    sub = grant.make_context("grant", [], parent=ctx, resilient_parsing=True)
+    first, second = sub.get_help(), sub.get_help()
+    assert first == second and "示例：qdledger grant show G1" in first

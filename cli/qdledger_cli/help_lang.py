@@ -58,6 +58,9 @@ def _install() -> None:
 def translate(ctx: Any) -> None:
     """Put the Chinese help on the click objects of the command ``ctx`` is about to describe."""
     command, path = ctx.command, command_path(ctx)
+    if getattr(command, "help_in_chinese", False):
+        return
+    command.help_in_chinese = True
     command.help = command_help(path, command.help or "")
     for param in command.get_params(ctx):
         param.help = param_help(path, param) or param.help
