@@ -128,3 +128,16 @@ def test_cli_exports_and_offline_bundle_check(cli, tmp_path):
     assert checked["ok"] is True and checked["digest_matched"] is True
     refused = elsewhere("verify", "--bundle", str(tmp_path / "bundle"), "--digest", "1:" + "00" * 32)
     assert refused.code == 1 and refused.json["ok"] is False
+
+
+@pytest.mark.parametrize("fmt", ["json", "csv", "xlsx"])
+def test_writing_an_export_reports_every_row_once(ledger, tmp_path, fmt, monkeypatch):
+    from qdledger.audit import exports
+
+    monkeypatch.setattr(exports, "XLSX_PROGRESS_EVERY", 2)  # several reports per sheet, and a remainder
+    small_history(ledger)
+    tables, reported = ledger_tables(ledger), []
+    out = tmp_path / ("ledger" if fmt == "csv" else f"ledger.{fmt}")
+    write(tables, fmt, out, reported.append)
+    written = sum(len(rows) for rows in _read(fmt, out).values())
+    assert sum(reported) == exports.rows_to_write(tables) == written > 2

@@ -144,3 +144,25 @@ def test_positions_cases_and_recoveries_follow_step_by_step_and_equal_a_rebuild(
     assert (case["severity"], case["ban_until"], case["suspended_days"]) == ("严重", "2030-09-01", 91)
     recovery = next(db["recoveries"].rows)
     assert (recovery["ordered_fen"], recovery["repaid_fen"]) == (320_000_000, 120_000_000)
+
+
+def test_a_follower_reports_how_far_behind_the_file_is_and_each_page_applied(ledger, tmp_path):
+    from contextlib import contextmanager
+
+    path = tmp_path / "late.views.db"
+    catch_up(ledger, path)
+    small_history(ledger)  # recorded while nothing followed: the file is behind by all of it
+    behind, applied = [], []
+
+    @contextmanager
+    def progress(events_behind):
+        behind.append(events_behind)
+        yield applied.append
+
+    follow(str(path), progress=progress)(ledger)
+    from qdledger.audit.rows import event_store
+
+    store = event_store(ledger)
+    recorded = store.count()
+    store.close()
+    assert behind == [ledger.recorder.max_notification_id()] and sum(applied) == recorded > 0

@@ -13,7 +13,8 @@ from qdledger_cli.runtime import session
 app = typer.Typer(
     name="qdledger",
     help="qdledger — Qingdao science-and-technology fund ledger (青岛市科技资金台账). "
-         "Every write is checked against the cited policy rules before anything is recorded.",
+         "Every write is checked against the cited policy rules before anything is recorded. "
+         "Example: qdledger demo",
     no_args_is_help=True,
     pretty_exceptions_enable=False,
     add_completion=True,
@@ -91,6 +92,9 @@ def _run() -> None:
     """Run the command; with ``--json`` even a usage error is one JSON object (exit 2)."""
     import sys
 
+    from qdledger_cli.help_lang import localize_help
+
+    localize_help(sys.argv[1:])
     if "--json" not in sys.argv[1:]:
         app()
         return

@@ -93,7 +93,9 @@ def _follow_views(ledger: Any) -> None:
 
     path = views_location(ledger_location(session.ledger))
     if path and Path(path).exists():
-        ledger.followers.append(follow(path, session.view_problems))
+        from qdledger_cli.progress import catch_up_progress
+
+        ledger.followers.append(follow(path, session.view_problems, catch_up_progress()))
 def check_arguments() -> None:
     """Refuse arguments no ledger should hold: undecodable bytes (a broken encoding) or control characters."""
     from qdledger.errors import BadInput

@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 
 from qdledger_cli import options as opt
-from qdledger_cli.progress import progress
+from qdledger_cli.progress import events_recorded, progress
 from qdledger_cli.runtime import run, say
 
 
@@ -44,13 +44,9 @@ def verify(
             from qdledger.audit.bundle import verify_bundle
 
             return verify_bundle(bundle, digest=wanted, quick=quick, progress_factory=progress)
-        from qdledger.audit.rows import event_store
         from qdledger.audit.verify import verify_ledger
 
-        store = event_store(ledger)
-        total = store.count()
-        store.close()
-        with progress("verify", total) as advance:
+        with progress("verify", events_recorded(ledger)) as advance:
             return verify_ledger(ledger, wanted, advance, replay=not quick).as_dict()
 
     run(as_json, action, _render_verify, needs_ledger=bundle is None, exit_code_of=lambda r: 0 if r["ok"] else 1)

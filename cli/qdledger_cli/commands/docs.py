@@ -11,7 +11,7 @@ import typer
 from qdledger_cli import options as opt
 from qdledger_cli.runtime import run
 
-app = typer.Typer(help="Generate documentation pages from the code and policies (生成文档)", no_args_is_help=True)
+app = typer.Typer(help="Generate documentation pages from the code and policies (生成文档). Example: qdledger docs cli --out docs/cli-reference.md", no_args_is_help=True)
 Out = Annotated[Path | None, typer.Option("--out", help="Write to this file instead of stdout")]
 
 

@@ -9,7 +9,7 @@ import typer
 from qdledger_cli import options as opt
 from qdledger_cli.runtime import context, run, show_fields
 
-app = typer.Typer(help="Parties: enterprises, institutes, universities, platforms (主体登记与查询)", no_args_is_help=True)
+app = typer.Typer(help="Parties: enterprises, institutes, universities, platforms (主体登记与查询). Example: qdledger enterprise show E001", no_args_is_help=True)
 
 
 @app.command("register")

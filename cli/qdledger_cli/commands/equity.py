@@ -11,7 +11,7 @@ import typer
 from qdledger_cli import options as opt
 from qdledger_cli.runtime import context, run, say, show_fields, show_table
 
-app = typer.Typer(help="拨改投 equity positions and exit concessions (股权投资与收益让渡)", no_args_is_help=True)
+app = typer.Typer(help="拨改投 equity positions and exit concessions (股权投资与收益让渡). Example: qdledger equity positions --status open", no_args_is_help=True)
 Pos = Annotated[str, typer.Argument(metavar="POS", help="The position's id, e.g. EQ2025-001")]
 Stake = Annotated[str, typer.Option("--stake", help="The fund's stake after the investment, percent of total share capital (持股比例), e.g. 18", show_default=False)]
 LargestOther = Annotated[str, typer.Option("--largest-other", help="Stake of the largest other holder, percent (最大其他股东持股)", show_default=False)]

@@ -8,10 +8,10 @@ from typing import Annotated
 import typer
 
 from qdledger_cli import options as opt
-from qdledger_cli.progress import progress
+from qdledger_cli.progress import events_recorded, progress
 from qdledger_cli.runtime import run, say
 
-app = typer.Typer(help="Exports for auditors: CSV, JSON, XLSX and the auditor bundle (导出)", no_args_is_help=True)
+app = typer.Typer(help="Exports for auditors: CSV, JSON, XLSX and the auditor bundle (导出). Example: qdledger export bundle audit-2025", no_args_is_help=True)
 Format = Annotated[str, typer.Option("--format", help="csv (a folder of files), json or xlsx")]
 Out = Annotated[Path, typer.Option("--out", help="File to write (a folder for csv)", show_default=False)]
 
@@ -22,12 +22,12 @@ def statement(
     out: Out, fmt: Format = "xlsx", as_json: opt.Json = False,
 ) -> None:
     """A party's statement: its figures as `enterprise show` gives them and every fact with running totals (对账单). Example: qdledger export statement E001 --format xlsx --out E001.xlsx"""
-    from qdledger.audit.exports import check_format, statement as build, statement_tables, write
+    from qdledger.audit.exports import check_format, statement as build, statement_tables
 
     def action(ledger):
         check_format(fmt)
         data = build(ledger, enterprise)
-        return {"enterprise": enterprise, "format": fmt, "files": write(statement_tables(data), fmt, out),
+        return {"enterprise": enterprise, "format": fmt, "files": _write(statement_tables(data), fmt, out),
                 "lines": len(data["lines"]), "totals": data["totals"]}
 
     run(as_json, action, _render)
@@ -36,18 +36,13 @@ def statement(
 @app.command("ledger")
 def ledger_(out: Out, fmt: Format = "xlsx", as_json: opt.Json = False) -> None:
     """The whole ledger: parties, grants, events, postings, trial balance (全账导出). Example: qdledger export ledger --format csv --out ledger-csv"""
-    from qdledger.audit.exports import check_format, ledger_tables, write
+    from qdledger.audit.exports import check_format, ledger_tables
 
     def action(ledger):
-        from qdledger.audit.rows import event_store
-
         check_format(fmt)
-        store = event_store(ledger)
-        total = store.count()
-        store.close()
-        with progress("export", total) as advance:
+        with progress("export", events_recorded(ledger)) as advance:
             tables = ledger_tables(ledger, advance)
-        return {"format": fmt, "files": write(tables, fmt, out), "events": len(tables["events"]),
+        return {"format": fmt, "files": _write(tables, fmt, out), "events": len(tables["events"]),
                 "totals": {row["figure"]: row["amount"] for row in tables["totals"]}}
 
     run(as_json, action, _render)
@@ -62,15 +57,17 @@ def bundle(
     from qdledger.audit.bundle import export_bundle
 
     def action(ledger):
-        from qdledger.audit.rows import event_store
-
-        store = event_store(ledger)
-        total = store.count()
-        store.close()
-        with progress("bundle", total) as advance:
+        with progress("bundle", events_recorded(ledger)) as advance:
             return export_bundle(ledger, out, advance)
 
     run(as_json, action, _render)
+
+
+def _write(tables: dict, fmt: str, out: Path) -> list[str]:
+    from qdledger.audit.exports import rows_to_write, write
+
+    with progress("write", rows_to_write(tables)) as advance:
+        return write(tables, fmt, out, advance)
 
 
 def _render(result: dict) -> None:

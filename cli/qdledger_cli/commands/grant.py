@@ -9,7 +9,7 @@ import typer
 from qdledger_cli import options as opt
 from qdledger_cli.runtime import context, run, show_fields
 
-app = typer.Typer(help="Grants paid in stages (项目资助：立项、分期拨付、中期评估、验收)", no_args_is_help=True)
+app = typer.Typer(help="Grants paid in stages (项目资助：立项、分期拨付、中期评估、验收). Example: qdledger grant show G1", no_args_is_help=True)
 GrantId = Annotated[str, typer.Argument(metavar="GRANT", help="The grant's id, e.g. G2025-001")]
 Result = Annotated[str, typer.Option("--result", help="passed|failed (通过/未通过)", show_default=False)]
 

@@ -9,7 +9,7 @@ import typer
 from qdledger_cli import options as opt
 from qdledger_cli.runtime import context, run, show_fields
 
-app = typer.Typer(help="Credit-enhancement fees a subsidy can pay on (担保/保险增信登记)", no_args_is_help=True)
+app = typer.Typer(help="Credit-enhancement fees a subsidy can pay on (担保/保险增信登记). Example: qdledger guarantee register G1 --loan L1 --fee-rate 1.5", no_args_is_help=True)
 
 
 @app.command("register")

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
 from qdledger_cli import options as opt
-from qdledger_cli.runtime import context, run, say, session
+from qdledger_cli.progress import progress_of
+from qdledger_cli.runtime import context, run, say
 
 File = Annotated[Path, typer.Argument(metavar="FILE", help="CSV (UTF-8 or GB18030) or XLSX file; row 1 is the header", show_default=False)]
 Encoding = Annotated[str | None, typer.Option("--encoding", help="CSV encoding, e.g. utf-8 or gb18030; default: try UTF-8, then GB18030")]
@@ -27,7 +27,7 @@ def import_file(
     from qdledger.imports.service import import_file as apply
 
     def action(ledger):
-        with _progress(enabled=not as_json and not session.quiet) as tick:
+        with progress_of("import") as tick:
             return apply(ledger, context(reference, None, dry_run), file, encoding=encoding, progress=tick)
 
     run(as_json, action, _render)
@@ -89,28 +89,3 @@ def _render_template(result: dict) -> None:
         typer.echo(result["csv"], nl=False)
         return
     say(tr(f"模板已写入 {result['out']}", f"Template written to {result['out']}"))
-
-
-class _progress:
-    """A progress bar on a terminal's stderr while rows are checked; nothing when output is not a terminal."""
-
-    def __init__(self, enabled: bool) -> None:
-        self.bar = None
-        if enabled and sys.stderr.isatty():
-            from rich.console import Console
-            from rich.progress import Progress
-
-            self.bar = Progress(console=Console(file=sys.stderr), transient=True)
-
-    def __enter__(self):
-        if self.bar is None:
-            return None
-        from qdledger.i18n import tr
-
-        self.bar.start()
-        task = self.bar.add_task(tr("检查各行", "checking rows"), total=None)
-        return lambda done, total: self.bar.update(task, completed=done, total=total)
-
-    def __exit__(self, *exc) -> None:
-        if self.bar is not None:
-            self.bar.stop()

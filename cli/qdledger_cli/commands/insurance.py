@@ -9,7 +9,7 @@ import typer
 from qdledger_cli import options as opt
 from qdledger_cli.runtime import context, run, show_fields
 
-app = typer.Typer(help="青科保 insurance policies (保单登记)", no_args_is_help=True)
+app = typer.Typer(help="青科保 insurance policies (保单登记). Example: qdledger insurance register P1 --enterprise E001 --premium 8万 --start 2025-03-01", no_args_is_help=True)
 
 
 @app.command("register")

@@ -9,7 +9,7 @@ import typer
 from qdledger_cli import options as opt
 from qdledger_cli.runtime import context, run, show_fields, show_table
 
-app = typer.Typer(help="Research-integrity cases: suspension, decisions, bans, repair (科研诚信案件)", no_args_is_help=True)
+app = typer.Typer(help="Research-integrity cases: suspension, decisions, bans, repair (科研诚信案件). Example: qdledger integrity list --as-of 2027-01-01", no_args_is_help=True)
 CaseId = Annotated[str, typer.Argument(metavar="CASE", help="The case's id, e.g. C2026-003")]
 STATUS = {"open": ("调查中（已立案）", "open"), "decided": ("已作出处理决定", "decided"), "revoked": ("处理决定已撤销", "revoked")}
 

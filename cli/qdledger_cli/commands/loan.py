@@ -9,7 +9,7 @@ import typer
 from qdledger_cli import options as opt
 from qdledger_cli.runtime import context, run, show_fields
 
-app = typer.Typer(help="Loans a subsidy can pay on (贷款登记与还款)", no_args_is_help=True)
+app = typer.Typer(help="Loans a subsidy can pay on (贷款登记与还款). Example: qdledger loan show A", no_args_is_help=True)
 LoanId = Annotated[str, typer.Argument(metavar="LOAN", help="Your id for the loan, e.g. L2025-001")]
 
 

@@ -9,7 +9,7 @@ import typer
 from qdledger_cli import options as opt
 from qdledger_cli.runtime import context, run, show_table
 
-app = typer.Typer(help="Loan Prime Rate fixings (贷款市场报价利率)", no_args_is_help=True)
+app = typer.Typer(help="Loan Prime Rate fixings (贷款市场报价利率). Example: qdledger lpr list", no_args_is_help=True)
 
 
 @app.command("set")

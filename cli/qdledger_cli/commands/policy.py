@@ -9,7 +9,7 @@ import typer
 from qdledger_cli import options as opt
 from qdledger_cli.runtime import run, show_fields, show_table
 
-app = typer.Typer(help="Policies as data, with citations (政策规则)", no_args_is_help=True)
+app = typer.Typer(help="Policies as data, with citations (政策规则). Example: qdledger policy list", no_args_is_help=True)
 
 
 @app.command("list")

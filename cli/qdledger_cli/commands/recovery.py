@@ -9,7 +9,7 @@ import typer
 from qdledger_cli import options as opt
 from qdledger_cli.runtime import context, run, show_fields, show_table
 
-app = typer.Typer(help="Recoveries: orders, repayments, reversals (追回款)", no_args_is_help=True)
+app = typer.Typer(help="Recoveries: orders, repayments, reversals (追回款). Example: qdledger recovery show G1", no_args_is_help=True)
 GrantId = Annotated[str, typer.Argument(metavar="GRANT", help="The grant's id, e.g. G2025-001")]
 BASES = {"all_disbursed": ("全部已拨资金", "all disbursed"), "amount": ("指定金额", "named amount"),
          "proportional": ("同比例收回", "proportional"), "covenant": ("违反承诺退还", "covenant refund")}

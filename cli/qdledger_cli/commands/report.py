@@ -7,7 +7,7 @@ import typer
 from qdledger_cli import options as opt
 from qdledger_cli.runtime import run, show_table
 
-app = typer.Typer(help="Reports (报表)", no_args_is_help=True)
+app = typer.Typer(help="Reports (报表). Example: qdledger report trial-balance", no_args_is_help=True)
 
 
 @app.command("trial-balance")

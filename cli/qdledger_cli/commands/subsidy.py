@@ -9,7 +9,7 @@ import typer
 from qdledger_cli import options as opt
 from qdledger_cli.runtime import context, run, show_fields, show_table
 
-app = typer.Typer(help="Subsidies and awards: claim, pay, show (补贴与奖补：核定、拨付)", no_args_is_help=True)
+app = typer.Typer(help="Subsidies and awards: claim, pay, show (补贴与奖补：核定、拨付). Example: qdledger subsidy list --enterprise E001", no_args_is_help=True)
 ClaimId = Annotated[str, typer.Argument(metavar="CLAIM", help="The claim's id, as printed by subsidy claim")]
 
 

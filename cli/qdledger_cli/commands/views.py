@@ -7,10 +7,10 @@ from typing import Annotated
 import typer
 
 from qdledger_cli import options as opt
-from qdledger_cli.progress import progress
+from qdledger_cli.progress import events_recorded, progress
 from qdledger_cli.runtime import run, say, session
 
-app = typer.Typer(help="Read models: SQLite tables for any SQLite tool or Datasette (查询库)", no_args_is_help=True)
+app = typer.Typer(help="Read models: SQLite tables for any SQLite tool or Datasette (查询库). Example: qdledger views update", no_args_is_help=True)
 ViewsPath = Annotated[str | None, typer.Option("--views", envvar="QDLEDGER_VIEWS", help="The read-model file (default: beside the ledger, x.db → x.views.db; ./qdledger.views.db for PostgreSQL)")]
 
 
@@ -28,14 +28,11 @@ def _path(views: str | None) -> str:
 
 def _run(views: str | None, as_json: bool, full: bool) -> None:
     def action(ledger):
-        from qdledger.audit.rows import event_store
         from qdledger.views import store as views_store
 
         path = _path(views)
-        counter = event_store(ledger)
-        total = counter.count()
-        counter.close()
-        with progress("rebuild" if full else "update", total) as advance:
+        size = events_recorded(ledger) if full else views_store.behind(ledger, path)
+        with progress("rebuild" if full else "update", size) as advance:
             return (views_store.rebuild if full else views_store.catch_up)(ledger, path, advance)
 
     run(as_json, action, _render)

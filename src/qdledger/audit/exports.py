@@ -90,13 +90,17 @@ def ledger_tables(ledger: Any, progress: Callable[[int], None] | None = None) ->
             "trial_balance": trial, "totals": [{"figure": k, "amount": v} for k, v in figures_json(running.figures()).items()]}
 
 
-def write(tables: Tables, fmt: str, out: Path) -> list[str]:
-    """Write tables in a format; CSV makes a folder of files. Returns the files written."""
+def write(tables: Tables, fmt: str, out: Path, progress: Callable[[int], None] | None = None) -> list[str]:
+    """Write tables in a format; CSV makes a folder of files. Returns the files written.
+
+    ``progress(n)`` is told of rows as they are written (``rows_to_write`` gives the total)."""
     check_format(fmt)
     out = Path(out)
+    advance = progress or (lambda n: None)
     if fmt == "json":
         out.parent.mkdir(parents=True, exist_ok=True)
         out.write_text(json.dumps(tables, ensure_ascii=False, indent=2), encoding="utf-8")
+        advance(rows_to_write(tables))
         return [str(out)]
     if fmt == "csv":
         out.mkdir(parents=True, exist_ok=True)
@@ -107,9 +111,14 @@ def write(tables: Tables, fmt: str, out: Path) -> list[str]:
                 writer = csv.DictWriter(handle, fieldnames=_columns(rows))
                 writer.writeheader()
                 writer.writerows(rows)
+            advance(len(rows))
             written.append(str(path))
         return written
-    return [_xlsx(tables, out)]
+    return [_xlsx(tables, out, advance)]
+
+
+def rows_to_write(tables: Tables) -> int:
+    return sum(len(rows) for rows in tables.values())
 
 
 def check_format(fmt: str) -> None:
@@ -121,7 +130,10 @@ def _columns(rows: list[dict[str, Any]]) -> list[str]:
     return list(dict.fromkeys(k for row in rows for k in row))
 
 
-def _xlsx(tables: Tables, out: Path) -> str:
+XLSX_PROGRESS_EVERY = 1_000  # rows between progress reports while a sheet is written
+
+
+def _xlsx(tables: Tables, out: Path, advance: Callable[[int], None]) -> str:
     from openpyxl import Workbook
     from openpyxl.cell import WriteOnlyCell
 
@@ -131,7 +143,9 @@ def _xlsx(tables: Tables, out: Path) -> str:
         columns = _columns(rows)
         sheet.append(columns)
         money = [c in MONEY_COLUMNS for c in columns]
-        for row in rows:
+        for done, row in enumerate(rows, 1):
+            if done % XLSX_PROGRESS_EVERY == 0:
+                advance(XLSX_PROGRESS_EVERY)
             cells = []
             for column, is_money in zip(columns, money):
                 value = _cell(row.get(column), is_money)
@@ -140,6 +154,7 @@ def _xlsx(tables: Tables, out: Path) -> str:
                     value.number_format = "#,##0.00"
                 cells.append(value)
             sheet.append(cells)
+        advance(len(rows) % XLSX_PROGRESS_EVERY)
     out.parent.mkdir(parents=True, exist_ok=True)
     book.save(out)
     return str(out)

@@ -172,6 +172,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--enterprises", type=int, default=None, help="parties (default: events / 100, at most 10,000)")
     parser.add_argument("--seed", type=int, default=Scale.seed)
     parser.add_argument("--batch", type=int, default=Scale.batch, help="commands per batch")
+    parser.add_argument("--quiet", action="store_true", help="no progress bar")
     args = parser.parse_args(argv)
     from qdledger.ledger.storage import open_ledger
 
@@ -179,7 +180,7 @@ def main(argv: list[str] | None = None) -> int:
                   seed=args.seed, batch=args.batch)
     ledger = open_ledger(args.ledger)
     try:
-        stats = generate(ledger, scale)
+        stats = generate(ledger, scale, progress=not args.quiet)
     finally:
         ledger.close()
     print(f"{stats.events:,} events, {stats.commands:,} commands in {stats.batches} batches; "

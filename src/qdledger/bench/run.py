@@ -83,11 +83,13 @@ class Result:
     backend: str
     values: dict[str, float | str] = field(default_factory=dict)
     stats: Stats | None = None
+    notes: bool = True  # each figure on stderr as it is measured (off with --quiet)
 
     def put(self, key: str, value: float | str) -> None:
         self.values[key] = value
         shown = value if isinstance(value, str) else _format(key, value)
-        print(f"  [{self.backend}] {key}: {shown}", file=sys.stderr, flush=True)
+        if self.notes:
+            print(f"  [{self.backend}] {key}: {shown}", file=sys.stderr, flush=True)
 
 
 def _format(key: str, value: float) -> str:
@@ -162,9 +164,10 @@ def measure_backend(backend: str, location: str, scale: Scale, runs: int, help_r
                     progress: bool, postgres_url: str = POSTGRES_URL) -> Result:
     from qdledger.ledger.storage import open_ledger
 
-    result = Result(backend)
-    print(f"\n== {backend}: generating about {scale.events:,} events for {scale.enterprises:,} enterprises",
-          file=sys.stderr, flush=True)
+    result = Result(backend, notes=progress)
+    if progress:
+        print(f"\n== {backend}: generating about {scale.events:,} events for {scale.enterprises:,} enterprises",
+              file=sys.stderr, flush=True)
     ledger = open_ledger(location)
     try:
         stats = generate(ledger, scale, progress=progress)
@@ -521,7 +524,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--help-runs", type=int, default=30, help="processes for --help (default 30)")
     parser.add_argument("--out", default="docs/benchmarks.md", help="Markdown file to write ('-' for none)")
     parser.add_argument("--keep", action="store_true", help="keep the generated ledgers")
-    parser.add_argument("--quiet", action="store_true", help="no progress bar")
+    parser.add_argument("--quiet", action="store_true", help="no progress bar or running figures on stderr")
     args = parser.parse_args(argv)
 
     scale = Scale(events=args.events, enterprises=args.enterprises or default_enterprises(args.events),

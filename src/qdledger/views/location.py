@@ -21,19 +21,23 @@ def views_location(ledger_location: str) -> str | None:
     return str(path.with_name(path.stem + ".views.db" if path.suffix == ".db" else path.name + ".views.db"))
 
 
-def follow(path: str, problems: list[str] | None = None) -> Callable[[Any], None]:
+def follow(path: str, problems: list[str] | None = None,
+           progress: Callable[[int], Any] | None = None) -> Callable[[Any], None]:
     """A ledger follower that keeps the file current after every save.
 
     The save has already succeeded when it runs, so it never fails the write: a busy file simply
     catches up next time, and any other problem is noted in ``problems`` (``qdledger rebuild``
-    rebuilds the file from the log)."""
+    rebuilds the file from the log). ``progress(behind)``, if given, is a context yielding
+    ``advance(n)`` or None, for a file far behind the log."""
     def after_save(ledger: Any) -> None:
         import sqlite3
+        from contextlib import nullcontext
 
-        from qdledger.views.store import catch_up
+        from qdledger.views.store import behind, catch_up
 
         try:
-            catch_up(ledger, path)
+            with progress(behind(ledger, path)) if progress else nullcontext() as advance:
+                catch_up(ledger, path, advance)
         except sqlite3.OperationalError:
             pass
         except Exception as error:  # noqa: BLE001 - the write stands; say what the read models missed

@@ -56,6 +56,15 @@ def position(db: sqlite_utils.Database) -> int:
     return row[0] if row else 0
 
 
+def behind(ledger: Any, path: str | Path) -> int:
+    """About how many events the file has yet to apply (positions recorded after its own)."""
+    db = open_views(path)
+    try:
+        return max(0, (ledger.recorder.max_notification_id() or 0) - position(db))
+    finally:
+        db.close()
+
+
 def catch_up(ledger: Any, path: str | Path, progress: Callable[[int], None] | None = None,
              pragmas: tuple[str, ...] = (), page: int = PAGE) -> dict[str, Any]:
     """Apply every event after the tracked position, a page per transaction; return where it stands."""
