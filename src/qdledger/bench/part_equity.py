@@ -121,4 +121,4 @@ def exit_of(position_id: str, rng: Random, timeline: list[Planned], maturity: da
                                            method=rng.choice(methods)), 2)]
 
 
-EQUITY = Part("equity", share=1, plan=plan_equity)
+EQUITY = Part("equity", share=3, plan=plan_equity)

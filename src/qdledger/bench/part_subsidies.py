@@ -14,7 +14,8 @@ from qdledger.bench.plan import Part, Planned, within
 from qdledger.dates import add_years
 from qdledger.money import round_half_up
 from qdledger.policy import kinds_subsidy as k
-from qdledger.policy.loader import policy_book
+from qdledger.policy.loader import policies_dir, policy_book, read_toml
+from qdledger.reference.lpr import previous_month, shipped_fixings
 from qdledger.subsidies import objects, service
 from qdledger.subsidies.service import ClaimInput
 
@@ -28,8 +29,6 @@ GUARANTEED = 0.4
 """Share of loans with a guarantee (担保/保险增信)."""
 FEE_RATES = ("0.8", "1.2", "1.5", "2", "2.5", "3")
 FIRST_LOAN, LAST_LOAN = date(2024, 9, 1), date(2027, 6, 30)
-INTEREST_SIGNED_BY = date(2025, 6, 19)
-"""Latest signing day whose LPR fixing the shipped reference table knows (a claim needs it)."""
 
 
 class Caps:
@@ -84,15 +83,15 @@ def one_loan(party: Party, rng: Random, caps: Caps) -> list[Planned]:
                                 dict(guarantee_id=party.next_id("GU"), loan_id=loan_id, fee_rate=fee_rate,
                                      fee=round_half_up(principal * fee_rate * Fraction(days, 365)), day=signed), 2))
     repaid = maturity - timedelta(days=rng.randrange(0, 20))
-    timeline.append(Planned(repaid, objects.loan_repaid, dict(loan_id=loan_id, day=repaid,
-                                                              interest_paid=round_half_up(principal * rate * Fraction((repaid - signed).days, 365))), 1))
+    paid = round_half_up(principal * rate * Fraction((repaid - signed).days, 365))
+    timeline.append(Planned(repaid, objects.loan_repaid, dict(loan_id=loan_id, day=repaid, interest_paid=paid), 1))
     day = repaid
     fee = fee_subsidy(principal, fee_rate)
     if fee and caps.room(FEE, fee):
         day += timedelta(days=rng.randrange(10, 60))
         timeline += claim_and_pay(party, rng, FEE, f"loan:{loan_id}", day, caps, fee)
-    interest = interest_subsidy(principal, (repaid - signed).days)
-    if signed <= INTEREST_SIGNED_BY and principal <= 1000 * WAN and interest > fee and caps.room(INTEREST, interest):
+    interest = interest_subsidy(principal, signed, (repaid - signed).days, paid)
+    if interest is not None and interest > fee and caps.room(INTEREST, interest):
         day += timedelta(days=rng.randrange(10, 60))
         timeline += claim_and_pay(party, rng, INTEREST, f"loan:{loan_id}", day, caps, interest)
     return timeline
@@ -107,9 +106,24 @@ def fee_subsidy(principal: int, fee_rate: Fraction | None) -> int:
     return round_half_up(principal * step.subsidy_rate) + 1 if step else 0
 
 
-def interest_subsidy(principal: int, days: int) -> int:
-    """Lower estimate of the interest subsidy: at least half of a 3% LPR (the lowest in the window)."""
-    return round_half_up(principal * Fraction(15, 1000) * Fraction(days, 365)) - 1
+def interest_subsidy(principal: int, signed: date, days: int, paid: int) -> int | None:
+    """The 青科贷 interest subsidy as the policy computes it, from the shipped LPR fixing latest at
+    signing; None when the loan is above the band or the fixing is not in the shipped table."""
+    rule = policy_book().latest(INTEREST).program.rule_of_kind(k.InterestSubsidy)[1]
+    band = rule.bands[-1]
+    lpr = shipped_lpr(signed)
+    if lpr is None or (band.up_to is not None and principal > band.up_to):
+        return None
+    return min(round_half_up(principal * band.lpr_share * lpr * Fraction(days, rule.day_count)), paid)
+
+
+def shipped_lpr(day: date) -> Fraction | None:
+    """The 1-year LPR latest on ``day`` in the shipped table (before the publication day, the previous month's)."""
+    fixings, known_through = shipped_fixings()
+    published = read_toml(policies_dir() / "reference" / "lpr.toml").get("published_day")
+    month = previous_month(day) if published and day.day < published else f"{day.year:04d}-{day.month:02d}"
+    in_force = [f for f in fixings if f.month <= month]
+    return in_force[-1].one_year if month <= known_through and in_force else None
 
 
 def one_policy(party: Party, rng: Random, caps: Caps) -> list[Planned]:
@@ -141,4 +155,4 @@ def claim_and_pay(party: Party, rng: Random, program: str, object_ref: str, day:
             Planned(paid_on, service.pay, dict(claim_id=claim_id, day=paid_on), 1)]
 
 
-SUBSIDIES = Part("subsidies", share=1, plan=plan_subsidies)
+SUBSIDIES = Part("subsidies", share=2, plan=plan_subsidies)
