@@ -136,19 +136,25 @@ def decision(case_id: str, rng: Random, known: Grants, suspended: list[str], act
     args.update(ban_years=years if banned else None, terminate=",".join(ending) or None,
                 recover=yuan(recover) if recover > 0 else None, reason="处理决定追回 / recovery by decision")
     orders = split_orders(sorted(targets), recover, known, day) if recover > 0 else {}
-    timeline = [Planned(day, cases.decide, args, 1 + len(ending) + len(orders))]
-    after = day
+    return [Planned(day, cases.decide, args, 1 + len(ending) + len(orders))] + aftermath(case_id, rng, day, orders, banned)
+
+
+def aftermath(case_id: str, rng: Random, day: date, orders: dict[str, int], banned: bool) -> list[Planned]:
+    """Now and then a review (a revocation reverses every order); else the orders repaid, and a
+    credit repair taking some banned parties off the list."""
+    timeline, after = [], day
     revoked = rng.random() < 0.1
     if revoked or rng.random() < 0.15:
         after = day + timedelta(days=rng.randrange(30, 120))
-        timeline.append(Planned(after, cases.review, dict(case_id=case_id, day=after,
-                                                          result="revoked" if revoked else "upheld"), 1 + len(orders) * revoked))
-    if not revoked:
-        for grant_id, owed in orders.items():
-            timeline += repayments(grant_id, owed, after, rng)
-        if banned and rng.random() < 0.2:
-            repaired = day + timedelta(days=rng.randrange(180, 360))
-            timeline.append(Planned(repaired, cases.repair, dict(case_id=case_id, day=repaired, remove=True), 1))
+        timeline.append(Planned(after, cases.review, dict(case_id=case_id, day=after, result="revoked" if revoked else "upheld"),
+                                1 + len(orders) * revoked))
+    if revoked:
+        return timeline
+    for grant_id, owed in orders.items():
+        timeline += repayments(grant_id, owed, after, rng)
+    if banned and rng.random() < 0.2:
+        repaired = day + timedelta(days=rng.randrange(180, 360))
+        timeline.append(Planned(repaired, cases.repair, dict(case_id=case_id, day=repaired, remove=True), 1))
     return timeline
 
 
