@@ -108,7 +108,7 @@ def one_case(party: Party, rng: Random, earlier: list[Planned]) -> list[Planned]
     timeline = [Planned(opened, cases.open_, dict(case_id=case_id, party=party.key, day=opened,
                                                   suspend=",".join(quiet) or "none", grounds=grounds(rng),
                                                   hold_applications=not known.awards_between(opened, decided)
-                                                  and rng.random() < 0.5), 3)]
+                                                  and rng.random() < 0.5), 3, creates=("case", case_id))]
     timeline += decision(case_id, rng, known, quiet, active, decided, program)
     return timeline
 

@@ -75,7 +75,8 @@ def one_loan(party: Party, rng: Random, caps: Caps) -> list[Planned]:
     maturity = add_years(signed, 1 if rng.random() < 0.8 else 2)
     days = (maturity - signed).days
     timeline = [Planned(signed, objects.loan_registered, dict(loan_id=loan_id, enterprise=party.key, principal=principal,
-                                                              rate=rate, signed=signed, maturity=maturity), 2)]
+                                                              rate=rate, signed=signed, maturity=maturity), 2,
+                        creates=("loan", loan_id))]
     fee_rate = None
     if rng.random() < GUARANTEED:
         fee_rate = Fraction(rng.choice(FEE_RATES)) / 100
@@ -151,7 +152,7 @@ def claim_and_pay(party: Party, rng: Random, program: str, object_ref: str, day:
     caps.take(program, estimate)
     claim_id = party.next_id("SC")
     return [Planned(day, service.claim, dict(program=program, enterprise=party.key, object_ref=object_ref, day=day,
-                                             inputs=ClaimInput(), claim_id=claim_id), 2),
+                                             inputs=ClaimInput(), claim_id=claim_id), 2, creates=("claim", claim_id)),
             Planned(paid_on, service.pay, dict(claim_id=claim_id, day=paid_on), 1)]
 
 
