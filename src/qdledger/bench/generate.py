@@ -17,7 +17,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from random import Random
 
-from qdledger.bench.parties import Party, event_budgets, make_party
+from qdledger.bench.parties import FIRST_TAIL, Party, event_budgets, make_party
 from qdledger.bench.parts import PARTS
 from qdledger.bench.plan import Planned
 from qdledger.enterprises import register
@@ -39,7 +39,7 @@ class Scale:
     @property
     def long_tail(self) -> int:
         """Parties with 1,000+ events: one per 2,000 parties, at least one."""
-        return max(1, self.enterprises // 2000) if self.events >= self.enterprises * REGISTRATION_EVENTS + 1100 else 0
+        return max(1, self.enterprises // 2000) if self.events >= self.enterprises * REGISTRATION_EVENTS + FIRST_TAIL else 0
 
 
 @dataclass

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 from fractions import Fraction
+from functools import cache
 from random import Random
 
 from qdledger.bench.parties import Party
@@ -29,6 +30,13 @@ GUARANTEED = 0.4
 """Share of loans with a guarantee (担保/保险增信)."""
 FEE_RATES = ("0.8", "1.2", "1.5", "2", "2.5", "3")
 FIRST_LOAN, LAST_LOAN = date(2024, 9, 1), date(2027, 6, 30)
+
+
+@cache
+def shipped_table() -> tuple[list, str, int | None]:
+    """The shipped LPR fixings, the month they run to and the publication day, read once per run."""
+    fixings, known_through = shipped_fixings()
+    return fixings, known_through, read_toml(policies_dir() / "reference" / "lpr.toml").get("published_day")
 
 
 class Caps:
@@ -120,8 +128,7 @@ def interest_subsidy(principal: int, signed: date, days: int, paid: int) -> int 
 
 def shipped_lpr(day: date) -> Fraction | None:
     """The 1-year LPR latest on ``day`` in the shipped table (before the publication day, the previous month's)."""
-    fixings, known_through = shipped_fixings()
-    published = read_toml(policies_dir() / "reference" / "lpr.toml").get("published_day")
+    fixings, known_through, published = shipped_table()
     month = previous_month(day) if published and day.day < published else f"{day.year:04d}-{day.month:02d}"
     in_force = [f for f in fixings if f.month <= month]
     return in_force[-1].one_year if month <= known_through and in_force else None
