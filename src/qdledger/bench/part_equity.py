@@ -35,40 +35,56 @@ def plan_equity(party: Party, rng: Random, budget: int, earlier: list[Planned]) 
         return []
     planned: list[Planned] = []
     for _ in range(rng.randint(1, 3) if party.long_tail else 1):
-        position = within(one_position(party, rng, yearly=6 if party.long_tail else 1),
-                          budget - sum(item.events for item in planned))
+        position = fit(one_position(party, rng, yearly=6 if party.long_tail else 1),
+                       budget - sum(item.events for item in planned))
         if not position:
             break
         planned += position
     return planned
 
 
+def fit(timeline: list[Planned], budget: int) -> list[Planned]:
+    """The position within budget: its latest holding facts dropped first, so the investment, the
+    extension and the exit stay (any subset of those facts is valid); failing that, a prefix."""
+    kept = list(timeline)
+    while sum(item.events for item in kept) > budget:
+        facts = [item for item in kept if item.make in (service.dividend, service.award, service.change_stake)]
+        if not facts:
+            return within(kept, budget)
+        kept.remove(facts[-1])
+    return kept
+
+
 def one_position(party: Party, rng: Random, yearly: int) -> list[Planned]:
+    """Invest; hold (awards, dividends, dilutions) to the horizon or the exit; sometimes extend; maybe exit."""
     program = policy_book().latest(PROGRAM).program
-    position_id = party.next_id("Q")
-    first = max(program.valid_from, party.registered_on) + timedelta(days=30)
-    day = first + timedelta(days=rng.randrange((INVEST_UNTIL - first).days))
-    cap = program.rule_of_kind(InvestmentCap)[1].cap
-    amount = rng.randrange(100, cap // WAN + 1) * WAN
-    ceiling = program.rule_of_kind(StakeCeiling)[1].ceiling
-    stake = Fraction(rng.randrange(30, int(ceiling * 1000) - 10), 1000)
-    largest = stake + Fraction(rng.randrange(50, 400), 1000)
-    term = rng.randint(3, program.rule_of_kind(TermLimit)[1].years)
+    invest = investment(party, rng, program)
+    position_id, day, term, amount = invest["position_id"], invest["day"], invest["term_years"], invest["amount"]
     exiting = rng.random() < EXITED
-    invest = dict(position_id=position_id, enterprise=party.key, amount=amount, stake=stake, largest_other=largest,
-                  term_years=term, day=day, discount=Fraction(rng.randrange(5, 21), 100))
     sample = not exiting and add_years(day, term) < add_years(QUOTE_DAY, 1)
     timeline = [Planned(day, service.invest, invest, 3, creates=("position", position_id) if sample else None)]
-    end = LAST_FACT
-    if exiting:
-        end = min(LAST_FACT, add_years(day, term) - timedelta(days=1))
-    timeline += holding_facts(position_id, rng, day, end, amount, stake, largest, yearly)
+    end = min(LAST_FACT, add_years(day, term) - timedelta(days=1)) if exiting else LAST_FACT
+    timeline += holding_facts(position_id, rng, day, end, amount, invest["stake"], invest["largest_other"], yearly)
     if not sample and rng.random() < 0.2:
         timeline += extension(position_id, rng, timeline[-1].day, term, program)
         term = timeline[-1].args["term_years"] if timeline[-1].make is service.extend_term else term
     if exiting:
         timeline += exit_of(position_id, rng, timeline, add_years(day, term), amount, program)
     return timeline
+
+
+def investment(party: Party, rng: Random, program) -> dict:
+    """股权投资 within the amount cap and stake ceiling, below the largest other holder, within the
+    normal term, at a negotiated discount (required while a municipal project is open, harmless after)."""
+    first = max(program.valid_from, party.registered_on) + timedelta(days=30)
+    cap = program.rule_of_kind(InvestmentCap)[1].cap
+    ceiling = program.rule_of_kind(StakeCeiling)[1].ceiling
+    stake = Fraction(rng.randrange(30, int(ceiling * 1000) - 10), 1000)
+    return dict(position_id=party.next_id("Q"), enterprise=party.key, amount=rng.randrange(100, cap // WAN + 1) * WAN,
+                stake=stake, largest_other=stake + Fraction(rng.randrange(50, 400), 1000),
+                term_years=rng.randint(3, program.rule_of_kind(TermLimit)[1].years),
+                day=first + timedelta(days=rng.randrange((INVEST_UNTIL - first).days)),
+                discount=Fraction(rng.randrange(5, 21), 100))
 
 
 def holding_facts(position_id: str, rng: Random, start: date, end: date, principal: int, stake: Fraction,
