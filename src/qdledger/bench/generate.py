@@ -17,11 +17,11 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from random import Random
 
-from qdledger.bench.parties import Party, event_budgets, make_party
+from qdledger.bench.parties import FIRST_TAIL, Party, event_budgets, make_party
 from qdledger.bench.parts import PARTS
 from qdledger.bench.plan import Planned
 from qdledger.enterprises import register
-from qdledger.ledger.application import Command, Context, Ledger
+from qdledger.ledger.application import BatchRefused, Command, Context, Ledger
 
 REGISTRATION_EVENTS = 3  # the party, its id handle, its credit-code handle
 SAMPLES = 64
@@ -39,7 +39,7 @@ class Scale:
     @property
     def long_tail(self) -> int:
         """Parties with 1,000+ events: one per 2,000 parties, at least one."""
-        return max(1, self.enterprises // 2000) if self.events >= self.enterprises * REGISTRATION_EVENTS + 1100 else 0
+        return max(1, self.enterprises // 2000) if self.events >= self.enterprises * REGISTRATION_EVENTS + FIRST_TAIL else 0
 
 
 @dataclass
@@ -47,6 +47,8 @@ class Stats:
     events: int = 0
     commands: int = 0
     batches: int = 0
+    refusals: int = 0
+    """Commands the application refused: always 0 for a valid history (a refusal stops the run)."""
     seconds_in_batches: float = 0.0
     cpu_in_batches: float = 0.0
     seconds_total: float = 0.0
@@ -88,12 +90,15 @@ class Progress:
 
 
 def plan_party(party: Party, seed: int) -> list[Planned]:
-    """Every part's commands for one party, in business-date order (stable: ties keep plan order)."""
+    """Every part's commands for one party, in business-date order (stable: ties keep plan order).
+    Each part gets its share of the budget the parts before it left, so what one part does not
+    spend goes to the parts after it."""
     rng = Random(seed * 1_000_003 + int(party.key[1:]))
-    total_share = sum(part.share for part in PARTS) or 1
     planned: list[Planned] = []
-    for part in PARTS:
-        planned += part.plan(party, rng, party.budget * part.share // total_share, list(planned))
+    for i, part in enumerate(PARTS):
+        left = max(0, party.budget - sum(item.events for item in planned))
+        shares = sum(p.share for p in PARTS[i:])
+        planned += part.plan(party, rng, left * part.share // shares if shares else 0, list(planned))
     planned.sort(key=lambda item: item.day)
     return planned
 
@@ -144,6 +149,17 @@ def generate(ledger: Ledger, scale: Scale, *, progress: bool = True,
     return stats
 
 
+class GeneratorRefused(RuntimeError):
+    """The application refused a generated command: the generator planned an invalid history."""
+
+    def __init__(self, batch: int, commands: list[Command], refused: BatchRefused) -> None:
+        index, error = refused.problems[0]
+        command = commands[index]
+        super().__init__(f"batch {batch}: {len(refused.problems)} generated command(s) refused; the first, "
+                         f"{command.name} {command.args}: {error.as_dict()}")
+        self.refused = refused
+
+
 def batches(stream: Iterator[tuple[Command, int]], size: int) -> Iterator[list[Command]]:
     batch: list[Command] = []
     for command, _events in stream:
@@ -158,7 +174,11 @@ def batches(stream: Iterator[tuple[Command, int]], size: int) -> Iterator[list[C
 def run_batch(ledger: Ledger, commands: list[Command], stats: Stats) -> None:
     items = [(ACTORS[i % len(ACTORS)], command) for i, command in enumerate(commands)]
     wall, cpu = time.perf_counter(), time.process_time()
-    ledger.execute_batch(items)
+    try:
+        ledger.execute_batch(items)
+    except BatchRefused as refused:
+        stats.refusals += len(refused.problems)
+        raise GeneratorRefused(stats.batches + 1, commands, refused) from refused
     stats.seconds_in_batches += time.perf_counter() - wall
     stats.cpu_in_batches += time.process_time() - cpu
     stats.commands += len(commands)

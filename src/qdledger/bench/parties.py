@@ -16,6 +16,9 @@ WORDS = ("海研", "蓝谷", "鲲鹏", "星海", "琴岛", "崂峰", "海创", "
 TRADES = ("智能装备", "新材料", "生物医药", "海洋科技", "电子信息", "节能环保", "数字科技", "精密仪器",
           "新能源", "工业互联网")
 
+FIRST_TAIL = 1200
+"""Events budgeted for the first long-tail party, id handles included: about 1,000 in its own history."""
+
 
 @dataclass
 class Party:
@@ -59,7 +62,7 @@ def event_budgets(rng: Random, parties: int, events: int, per_party: int, long_t
     """Events to generate for each party beyond its registration: a heavy-tailed spread, plus a
     few parties with 1,000+ events (the first with about 1,000, for the history benchmark)."""
     remaining = max(0, events - parties * per_party)
-    tail = [1100] + [rng.randrange(1200, 3000) for _ in range(long_tail - 1)] if long_tail else []
+    tail = [FIRST_TAIL] + [rng.randrange(1200, 3000) for _ in range(long_tail - 1)] if long_tail else []
     tail = [min(t, remaining // max(1, long_tail)) for t in tail]
     rest = max(0, remaining - sum(tail))
     weights = [min(rng.paretovariate(1.6), 40.0) for _ in range(parties - len(tail))]

@@ -33,7 +33,8 @@ class Part:
 
     name: str
     share: int
-    """Relative weight: a party's event budget is split between parts in proportion to their shares."""
+    """Relative weight: each part gets this share of the budget the parts before it left (so what one
+    part does not spend goes to those after it); 0 for a rare part planned on top of the budget."""
     plan: Callable[[Party, Random, int, list[Planned]], list[Planned]]
     """``plan(party, rng, budget, earlier)``: commands worth about ``budget`` events for one party, valid
     when run in date order after ``earlier`` (what the parts before this one planned for the party)."""

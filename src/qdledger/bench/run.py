@@ -26,6 +26,7 @@ from pathlib import Path
 from typing import Any
 
 from qdledger.bench.generate import Scale, Stats, default_enterprises, generate
+from qdledger.bench.part_equity import QUOTE_DAY
 
 QDLEDGER = str(Path(sys.executable).parent / "qdledger")
 POSTGRES_URL = os.environ.get("QDLEDGER_TEST_POSTGRES", "postgresql://postgres@127.0.0.1:5432/test")
@@ -141,16 +142,14 @@ def command_exists(*path: str) -> bool:
 
 
 def find_command(match: Callable[[list[str]], bool]) -> list[str] | None:
-    import click
     import typer.main
 
     from qdledger_cli.main import app
 
-    def walk(command: click.Command, names: list[str]):
+    def walk(command: Any, names: list[str]):
         yield names, command
-        if isinstance(command, click.Group):
-            for name, sub in command.commands.items():
-                yield from walk(sub, names + [name])
+        for name, sub in (getattr(command, "commands", None) or {}).items():  # a group (typer's own click)
+            yield from walk(sub, names + [name])
 
     for names, _ in walk(typer.main.get_command(app), []):
         if names and match(names):
@@ -382,7 +381,7 @@ def slots(location: str, result: Result, stats: Stats, runs: int) -> None:
     elif not positions:
         result.put("quote_exit", "slot: no positions generated yet (add the equity part)")
     else:
-        walls, _, done = time_cli(base + ["equity", "quote-exit", positions[0], "--date", FAR_DATE,
+        walls, _, done = time_cli(base + ["equity", "quote-exit", positions[0], "--date", QUOTE_DAY.isoformat(),
                                           "--proceeds", "1000万", "--json"], max(10, runs // 3))
         result.put("quote_exit", percentile(walls, 0.5) if done.returncode == 0 else f"failed (exit {done.returncode})")
 
