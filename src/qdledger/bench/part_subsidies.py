@@ -7,7 +7,6 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 from fractions import Fraction
-from functools import cache
 from random import Random
 
 from qdledger.bench.parties import Party
@@ -15,8 +14,8 @@ from qdledger.bench.plan import Part, Planned, within
 from qdledger.dates import add_years
 from qdledger.money import round_half_up
 from qdledger.policy import kinds_subsidy as k
-from qdledger.policy.loader import policies_dir, policy_book, read_toml
-from qdledger.reference.lpr import previous_month, shipped_fixings
+from qdledger.policy.loader import policy_book
+from qdledger.reference.lpr import previous_month, shipped_fixings, shipped_table
 from qdledger.subsidies import objects, service
 from qdledger.subsidies.service import ClaimInput
 
@@ -32,11 +31,10 @@ FEE_RATES = ("0.8", "1.2", "1.5", "2", "2.5", "3")
 FIRST_LOAN, LAST_LOAN = date(2024, 9, 1), date(2027, 6, 30)
 
 
-@cache
-def shipped_table() -> tuple[list, str, int | None]:
-    """The shipped LPR fixings, the month they run to and the publication day, read once per run."""
+def lpr_reference() -> tuple[list, str, int | None]:
+    """The shipped LPR fixings, the month they run to and the publication day."""
     fixings, known_through = shipped_fixings()
-    return fixings, known_through, read_toml(policies_dir() / "reference" / "lpr.toml").get("published_day")
+    return fixings, known_through, shipped_table().published_day
 
 
 class Caps:
@@ -128,7 +126,7 @@ def interest_subsidy(principal: int, signed: date, days: int, paid: int) -> int 
 
 def shipped_lpr(day: date) -> Fraction | None:
     """The 1-year LPR latest on ``day`` in the shipped table (before the publication day, the previous month's)."""
-    fixings, known_through, published = shipped_table()
+    fixings, known_through, published = lpr_reference()
     month = previous_month(day) if published and day.day < published else f"{day.year:04d}-{day.month:02d}"
     in_force = [f for f in fixings if f.month <= month]
     return in_force[-1].one_year if month <= known_through and in_force else None

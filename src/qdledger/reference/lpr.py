@@ -6,6 +6,8 @@ import re
 from dataclasses import dataclass
 from datetime import date
 from fractions import Fraction
+from functools import lru_cache
+from pathlib import Path
 from typing import Annotated, Any
 
 from eventsourcing.domain import Aggregate
@@ -102,9 +104,18 @@ class LprTable(Strict):
 
 def shipped_fixings() -> tuple[list[Fixing], str]:
     """The published change points shipped in ``policies/reference/lpr.toml`` and the month they run to."""
-    table = load_model(policies_dir() / "reference" / "lpr.toml", LprTable)
-    fixings = [Fixing(row.month, row.one_year, row.five_year, table.source) for row in table.fixings]
-    return fixings, table.known_through
+    table = shipped_table()
+    return [Fixing(row.month, row.one_year, row.five_year, table.source) for row in table.fixings], table.known_through
+
+
+def shipped_table() -> LprTable:
+    """``policies/reference/lpr.toml``, read and validated once per process, not once per interest claim."""
+    return _load_table(str(policies_dir() / "reference" / "lpr.toml"))
+
+
+@lru_cache(maxsize=4)
+def _load_table(path: str) -> LprTable:
+    return load_model(Path(path), LprTable)
 
 
 def all_fixings(ledger: Ledger) -> tuple[list[Fixing], str]:

@@ -11,7 +11,7 @@ from qdledger.errors import BadInput, RuleViolation
 from qdledger.i18n import Text
 from qdledger.ledger.application import Command, Context, Ledger, UnitOfWork
 from qdledger.money import percent, yuan
-from qdledger.reference.lpr import previous_month, rate_for_month
+from qdledger.reference.lpr import previous_month, rate_for_month, shipped_table
 from qdledger.subsidies.events import GuaranteeRegistered, InsuranceRegistered, LoanRegistered, LoanRepaid
 from qdledger.subsidies.state import KIND_ALIASES, LOAN_MODES, REGISTERED_KINDS, LoanState, book_of
 
@@ -22,9 +22,7 @@ FACT_FIELDS = ("base", "prior_base", "basic_research", "prior_basic_research", "
 
 def lpr_on(ledger: Ledger, day: date, tenor: str) -> tuple[Fraction, str]:
     """The latest LPR fixing published on or before ``day`` (最新同期限 LPR), and where it came from."""
-    from qdledger.policy.loader import policies_dir, read_toml
-
-    published = read_toml(policies_dir() / "reference" / "lpr.toml").get("published_day")
+    published = shipped_table().published_day
     month = f"{day.year:04d}-{day.month:02d}"
     if published and day.day < published:
         month = previous_month(day)
