@@ -37,9 +37,11 @@ def fen_of(value: str) -> int:
 
 def money(value: str | None, *, wan: bool = False) -> str | None:
     """A JSON amount for people: ``¥4,000,000.00``, with ``（400.00万元）`` when ``wan``."""
-    if value is None:
-        return None
-    fen = fen_of(value)
+    return None if value is None else money_of_fen(fen_of(value), wan=wan)
+
+
+def money_of_fen(fen: int, *, wan: bool = False) -> str:
+    """An amount in fen for people, as :func:`money` shows it."""
     return f"{show_yuan(fen)}（{show_wan(fen)}）" if wan else show_yuan(fen)
 
 
@@ -47,6 +49,8 @@ def cell(field: str, value: Any, group: str | None = None) -> Any:
     """A result's field as a table shows it; ``group`` names the catalogue of a code word (e.g. a status)."""
     if value is None:
         return None
+    if isinstance(value, bool):
+        return yes_no(value)
     if group is not None:
         return label(group, value)
     if field in WAN:
@@ -57,9 +61,18 @@ def cell(field: str, value: Any, group: str | None = None) -> Any:
         return program_label(value)
     if field == "severity":
         return severity_label(value)
+    if field == "object":
+        return object_label(value)
     if field in LABELLED:
         return label(LABELLED[field], value)
     return value
+
+
+def object_label(text: str) -> str:
+    """A claim's object, ``loan:B``, with its kind named: ``贷款（loan:B）``."""
+    kind = text.partition(":")[0]
+    shown = label("object_kind", kind)
+    return text if shown == kind else f"{shown}（{text}）"
 
 
 def rows(view: dict[str, Any], spec: list[tuple], groups: dict[str, str] | None = None) -> list[tuple[str, Any]]:

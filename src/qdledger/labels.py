@@ -33,7 +33,7 @@ CATALOGUE: dict[str, dict[str, Text]] = {
     },
     "recovery_basis": {
         "all_disbursed": Text("全部已拨资金", "all disbursed"), "amount": Text("指定金额", "named amount"),
-        "proportional": Text("同比例收回", "proportional"), "covenant": Text("违反承诺全额退回", "broken commitment"),
+        "proportional": Text("同比例收回", "proportional"), "covenant": Text("违反承诺退还", "covenant refund"),
     },
     "loan_mode": {
         "plain": Text("普通贷款", "plain loan"), "tou-dai": Text("投贷", "investment-linked loan"),
@@ -43,7 +43,7 @@ CATALOGUE: dict[str, dict[str, Text]] = {
     "object_kind": {
         "loan": Text("贷款", "loan"), "guarantee": Text("增信", "credit enhancement"),
         "insurance": Text("保单", "insurance policy"), "project": Text("项目", "project"),
-        "enterprise": Text("单位", "party"),
+        "rd-year": Text("研发投入年度", "R&D year"),
     },
     "program_kind": {
         "award": Text("奖励", "award"), "declared": Text("申报制", "declared"), "equity": Text("股权投资", "equity"),
@@ -53,7 +53,7 @@ CATALOGUE: dict[str, dict[str, Text]] = {
     },
     "pool_movement": {
         "dividend": Text("分红", "dividend"), "exit": Text("退出收回", "exit receipts"),
-        "investment": Text("投资", "investment"), "trustee_fee": Text("受托管理成本", "trustee cost"),
+        "invest": Text("投资", "investment"),
     },
     "return_basis": {
         "exit_only": Text("仅退出所得", "exit proceeds only"),
@@ -106,6 +106,12 @@ CATALOGUE: dict[str, dict[str, Text]] = {
         "SubsidyClaimed": Text("补贴核定", "subsidy approved"), "SubsidyPaid": Text("补贴拨付", "subsidy paid"),
         "PlaceTaken": Text("占用名额", "quota place taken"),
     },
+    "trustee_measure": {"year_end": Text("年末余额", "year-end balance"), "daily_average": Text("日均余额", "daily average")},
+    "exit_method": {
+        "buyback": Text("股东回购", "buyback"), "transfer": Text("股权转让", "transfer"),
+        "exchange": Text("产权交易", "exchange"), "liquidation": Text("清算解散", "liquidation"),
+    },
+    "lpr_source": {"given": Text("经办录入", "given at registration")},
     "yes_no": {"yes": Text("是", "yes"), "no": Text("否", "no")},
     "balance": {"balanced": Text("平衡", "balanced"), "unbalanced": Text("不平衡", "NOT balanced")},
 }
