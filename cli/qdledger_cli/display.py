@@ -26,7 +26,7 @@ YUAN = frozenset({"recovered", "receivable", "entitlement", "already_granted", "
 
 LABELLED = {"stage": "stage", "kind": "party_kind", "mode": "loan_mode", "recovery_basis": "recovery_basis",
             "return_basis": "return_basis", "program_kind": "program_kind", "rule_kind": "rule_kind",
-            "movement": "pool_movement", "event": "event"}
+            "movement": "pool_movement", "event": "event", "enhancer": "enhancer", "purchase": "purchase"}
 """Fields holding a code word, and the catalogue group that names it."""
 
 

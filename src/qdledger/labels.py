@@ -111,6 +111,8 @@ CATALOGUE: dict[str, dict[str, Text]] = {
         "buyback": Text("股东回购", "buyback"), "transfer": Text("股权转让", "transfer"),
         "exchange": Text("产权交易", "exchange"), "liquidation": Text("清算解散", "liquidation"),
     },
+    "enhancer": {"guarantor": Text("担保机构", "guarantor"), "insurer": Text("保险机构", "insurer")},
+    "purchase": {"first": Text("首次投保", "first purchase"), "repeat": Text("续保", "repeat purchase")},
     "lpr_source": {"given": Text("经办录入", "given at registration")},
     "yes_no": {"yes": Text("是", "yes"), "no": Text("否", "no")},
     "balance": {"balanced": Text("平衡", "balanced"), "unbalanced": Text("不平衡", "NOT balanced")},
