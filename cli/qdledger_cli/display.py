@@ -11,7 +11,7 @@ from decimal import Decimal
 from typing import Any
 
 from qdledger.i18n import tr
-from qdledger.labels import label, program_label, rule_label, severity_label
+from qdledger.labels import label, program_label, severity_label
 from qdledger.money import show_wan, show_yuan
 
 WAN = frozenset({"awarded", "disbursed", "ceiling_now", "available_now", "undisbursed_commitment", "released_commitment",
