@@ -181,3 +181,18 @@ def test_no_table_shows_an_english_code_word_under_chinese(ledger_url, wide):
                 words = set(TOKEN.findall(shown)) & CODE_WORDS
                 leaks += [f"{' '.join(command[:2])}: {word!r} in {shown!r}" for word in words]
     assert not leaks, "\n".join(leaks)
+
+
+def test_equity_tables_show_the_position_status_and_pool_movements_in_either_language(ledger_url, wide):
+    setup = InProcessCli(ledger_url)
+    setup.ok(*E001)
+    setup.ok("equity", "invest", "EQ1", "--enterprise", "E001", "--amount", "1000万", "--stake", "18", "--largest-other", "40",
+             "--term-years", "5", "--date", "2025-01-02")
+    setup.ok("equity", "dividend", "EQ1", "--amount", "100万", "--date", "2025-06-30")
+    zh = InProcessCli(ledger_url, lang="zh")
+    assert ["EQ1", "E001", "¥10,000,000.00（1,000.00万元）", "2025-01-02", "18.00%", "2030-01-02", "在投", "—"] \
+        in table(zh, "equity", "positions")
+    assert ["2025-06-30", "分红", "EQ1", "¥1,000,000.00", "¥1,000,000.00"] in table(zh, "equity", "pool")
+    en = InProcessCli(ledger_url, lang="en")
+    assert ["status", "open"] in table(en, "equity", "show", "EQ1")
+    assert ["2025-06-30", "dividend", "EQ1", "¥1,000,000.00", "¥1,000,000.00"] in table(en, "equity", "pool")
