@@ -51,7 +51,7 @@ def test_grant_table_in_chinese_shows_yuan_wan_labels_and_the_program_name(ledge
     assert ["当前可拨付", "¥0.00（0.00万元）"] in rows
     assert ["阶段", "立项"] in rows
     assert ["状态", "执行中"] in rows
-    assert ["应收追回款", "¥0.00"] in rows
+    assert ["应收追回款", "¥0.00（0.00万元）"] in rows
 
 
 def test_grant_table_in_english_keeps_the_program_name_chinese(ledger_url, wide):
@@ -190,8 +190,9 @@ def test_equity_tables_show_the_position_status_and_pool_movements_in_either_lan
              "--term-years", "5", "--date", "2025-01-02")
     setup.ok("equity", "dividend", "EQ1", "--amount", "100万", "--date", "2025-06-30")
     zh = InProcessCli(ledger_url, lang="zh")
-    assert ["EQ1", "E001", "¥10,000,000.00（1,000.00万元）", "2025-01-02", "18.00%", "2030-01-02", "在投", "—"] \
-        in table(zh, "equity", "positions")
+    positions = table(zh, "equity", "positions")
+    first = positions.index(["EQ1", "E001", "¥10,000,000.00", "2025-01-02", "18.00%", "2030-01-02", "在投", "—"])
+    assert positions[first + 1] == ["", "", "（1,000.00万元）", "", "", "", "", ""]
     assert ["2025-06-30", "分红", "EQ1", "¥1,000,000.00", "¥1,000,000.00"] in table(zh, "equity", "pool")
     en = InProcessCli(ledger_url, lang="en")
     assert ["status", "open"] in table(en, "equity", "show", "EQ1")

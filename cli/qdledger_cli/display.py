@@ -15,13 +15,13 @@ from qdledger.labels import label, program_label, severity_label
 from qdledger.money import show_wan, show_yuan
 
 WAN = frozenset({"awarded", "disbursed", "ceiling_now", "available_now", "undisbursed_commitment", "released_commitment",
-                 "net_disbursed", "project_budget", "principal", "limit", "used", "remaining", "at_cost"})
-"""Amounts the policies speak of in 万元: shown in yuan and in 万元."""
+                 "net_disbursed", "recovered", "receivable", "ordered", "repaid", "outstanding", "project_budget",
+                 "principal", "limit", "used", "remaining", "at_cost", "allowance"})
+"""Amounts the policies speak of in 万元 (grants, their recovery, caps, investments): shown in yuan and in 万元."""
 
-YUAN = frozenset({"recovered", "receivable", "entitlement", "already_granted", "payable", "paid", "amount", "repaid",
-                  "outstanding", "ordered", "premium", "fee", "dividends", "net_proceeds", "return", "benchmark",
+YUAN = frozenset({"entitlement", "already_granted", "payable", "paid", "amount", "premium", "fee", "dividends", "net_proceeds", "return", "benchmark",
                   "max_concession", "concession", "fund_receives", "buyer_receives", "ceiling", "balance",
-                  "allowance", "debit", "credit", "total"})
+                  "debit", "credit", "total"})
 """Amounts shown in yuan only."""
 
 LABELLED = {"stage": "stage", "kind": "party_kind", "mode": "loan_mode", "recovery_basis": "recovery_basis",
@@ -35,18 +35,23 @@ def fen_of(value: str) -> int:
     return int(Decimal(value) * 100)
 
 
-def money(value: str | None, *, wan: bool = False) -> str | None:
-    """A JSON amount for people: ``¥4,000,000.00``, with ``（400.00万元）`` when ``wan``."""
-    return None if value is None else money_of_fen(fen_of(value), wan=wan)
+def money(value: str | None, *, wan: bool = False, stacked: bool = False) -> str | None:
+    """A JSON amount for people: ``¥4,000,000.00``, with ``（400.00万元）`` when ``wan`` (on a line of its own if ``stacked``)."""
+    return None if value is None else money_of_fen(fen_of(value), wan=wan, stacked=stacked)
 
 
-def money_of_fen(fen: int, *, wan: bool = False) -> str:
+def money_of_fen(fen: int, *, wan: bool = False, stacked: bool = False) -> str:
     """An amount in fen for people, as :func:`money` shows it."""
-    return f"{show_yuan(fen)}（{show_wan(fen)}）" if wan else show_yuan(fen)
+    if not wan:
+        return show_yuan(fen)
+    return show_yuan(fen) + ("\n" if stacked else "") + f"（{show_wan(fen)}）"
 
 
-def cell(field: str, value: Any, group: str | None = None) -> Any:
-    """A result's field as a table shows it; ``group`` names the catalogue of a code word (e.g. a status)."""
+def cell(field: str, value: Any, group: str | None = None, *, stacked: bool = False) -> Any:
+    """A result's field as a table shows it; ``group`` names the catalogue of a code word (e.g. a status).
+
+    ``stacked`` puts an amount's 万元 on a second line: for tables with many columns.
+    """
     if value is None:
         return None
     if isinstance(value, bool):
@@ -54,7 +59,7 @@ def cell(field: str, value: Any, group: str | None = None) -> Any:
     if group is not None:
         return label(group, value)
     if field in WAN:
-        return money(value, wan=True)
+        return money(value, wan=True, stacked=stacked)
     if field in YUAN:
         return money(value)
     if field == "program":

@@ -325,8 +325,8 @@ def _crossing_line(c: dict) -> str:
 def _render_positions(result: dict) -> None:
     from qdledger.i18n import tr
 
-    rows = [[p["id"], p["enterprise"], cell("principal", p["principal"]), p["invested_on"], f"{p['stake']}%", p["maturity"], label("position_status", p["status"]),
-             cell("fund_receives", p["fund_receives"])] for p in result["positions"]]
+    rows = [[p["id"], p["enterprise"], cell("principal", p["principal"], stacked=True), p["invested_on"], f"{p['stake']}%", p["maturity"],
+             label("position_status", p["status"]), cell("fund_receives", p["fund_receives"])] for p in result["positions"]]
     show_table(tr("股权投资清单", "Positions") + f" ({tr('在投成本', 'at cost')} {cell('at_cost', result['at_cost'])})",
                [tr("编号", "id"), tr("企业", "investee"), tr("投资额", "principal"), tr("投资日", "invested"), tr("持股", "stake"),
                 tr("到期日", "maturity"), tr("状态", "status"), tr("退出收回", "exit receipts")], rows)
@@ -344,7 +344,7 @@ def _render_allowance(result: dict) -> None:
     from qdledger.i18n import tr
 
     rows = [(tr("上年在投财政资金（{}）", "previous year's money under investment ({})").format(label("trustee_measure", result["measure"])),
-             money(result["basis"])),
+             money(result["basis"], wan=True)),
             (tr("比例", "rate"), f"{result['rate']}%"), (tr("上限", "allowance"), cell("allowance", result["allowance"])),
             (tr("已列支", "used"), cell("used", result["used"])), (tr("剩余", "remaining"), cell("remaining", result["remaining"]))]
     show_fields(tr("受托管理工作成本", "Trustee cost allowance") + f" {result['year']}", rows)

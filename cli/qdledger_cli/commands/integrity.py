@@ -144,7 +144,7 @@ def render_list(result: dict) -> None:
                [tr("主体", "party"), tr("名称", "name"), tr("案件", "case"), tr("情节", "severity"), tr("禁止期至", "ban until"),
                 tr("禁止中", "banned"), tr("应收追回款", "receivable")],
                [[e["party"], e["name"], e["case"], cell("severity", e["severity"]), e["ban_until"], yes_no(e["banned"]),
-                 cell("receivable", e["receivable"])] for e in result["entries"]])
+                 cell("receivable", e["receivable"], stacked=True)] for e in result["entries"]])
 
 
 def _items(codes: list[str]) -> str | None:

@@ -84,6 +84,10 @@ def show(grant: GrantId, as_json: opt.Json = False) -> None:
     run(as_json, lambda ledger: show_recovery(ledger, grant), render_recovery)
 
 
+ORDER_AMOUNTS = (("ordered", "amount"), ("repaid", "repaid"), ("outstanding", "outstanding"))
+"""An order's amounts: (the field that says how to show it, its key in the order)."""
+
+
 def render_recovery(view: dict) -> None:
     from qdledger.i18n import tr
     from qdledger_cli.display import cell, rows
@@ -94,5 +98,6 @@ def render_recovery(view: dict) -> None:
     if view["orders"]:
         show_table(tr("追回决定", "Orders"), [tr("编号", "order"), tr("依据", "basis"), tr("日期", "date"), tr("金额", "amount"),
                                             tr("已还", "repaid"), tr("余额", "outstanding"), tr("到期日", "due")],
-                   [[o["id"], cell("recovery_basis", o["basis"]), o["ordered_on"], *[cell(k, o[k]) for k in ("amount", "repaid", "outstanding")],
+                   [[o["id"], cell("recovery_basis", o["basis"]), o["ordered_on"],
+                     *[cell(field, o[key], stacked=True) for field, key in ORDER_AMOUNTS],
                      o["due_on"]] for o in view["orders"]])
