@@ -240,16 +240,17 @@ def trustee_fee(
 
 def render_position(view: dict) -> None:
     from qdledger.i18n import tr
+    from qdledger_cli.display import rows
 
-    rows = [(tr("投资企业", "investee"), view["enterprise"]), (tr("投资额", "principal"), cell("principal", view["principal"])),
-            (tr("投资日期", "invested on"), view["invested_on"]), (tr("持股比例", "stake"), f"{view['stake']}%"),
-            (tr("最大其他股东", "largest other"), f"{view['largest_other']}%"),
-            (tr("期限（年）", "term (years)"), view["term_years"]), (tr("到期日", "maturity"), view["maturity"]),
-            (tr("累计分红", "dividends"), cell("dividends", view["dividends"])), (tr("状态", "status"), label("position_status", view["status"]))]
+    shown = rows(view, [("enterprise", "投资企业", "investee"), ("principal", "投资额", "principal"),
+                        ("invested_on", "投资日期", "invested on")])
+    shown += [(tr("持股比例", "stake"), f"{view['stake']}%"), (tr("最大其他股东", "largest other"), f"{view['largest_other']}%")]
+    shown += rows(view, [("term_years", "期限（年）", "term (years)"), ("maturity", "到期日", "maturity"),
+                         ("dividends", "累计分红", "dividends"), ("status", "状态", "status")], {"status": "position_status"})
     if view["exit"]:
-        rows += [(tr("退出日期", "exited on"), view["exited_on"]), (tr("让渡", "concession"), cell("concession", view["exit"]["concession"])),
-                 (tr("基金收回", "fund receives"), cell("fund_receives", view["exit"]["fund_receives"]))]
-    show_fields(tr("股权投资", "Position") + f" {view['id']}", rows)
+        shown += [(tr("退出日期", "exited on"), view["exited_on"])]
+        shown += rows(view["exit"], [("concession", "让渡", "concession"), ("fund_receives", "基金收回", "fund receives")])
+    show_fields(tr("股权投资", "Position") + f" {view['id']}", shown)
 
 
 def _render_award(view: dict) -> None:
@@ -262,17 +263,18 @@ def _render_award(view: dict) -> None:
 
 def render_exit(view: dict) -> None:
     from qdledger.i18n import tr
+    from qdledger_cli.display import rows
 
     title = tr("股权退出（已记录）", "Exit recorded") if view["recorded"] else tr("退出测算（未写入）", "Exit quote (nothing written)")
     lpr = f"{view['lpr']}% ({view['lpr_month']})" if view["lpr"] else None
-    rows = [(tr("投资额", "principal"), cell("principal", view["principal"])), (tr("退出净所得", "net proceeds"), cell("net_proceeds", view["net_proceeds"])),
-            (tr("投资收益（{}）", "return ({})").format(label("return_basis", view["return_basis"])), cell("return", view["return"])),
-            (tr("持有天数", "holding days"), view["holding_days"]), (tr("提前天数", "early by days"), view["early_by_days"]),
-            ("LPR", lpr), (tr("LPR 基准收益", "LPR benchmark"), cell("benchmark", view["benchmark"])),
-            (tr("适用情形（就高）", "chosen ground (highest)"), view["chosen_ground"]),
-            (tr("让渡上限", "ceiling"), cell("max_concession", view["max_concession"])), (tr("批准让渡", "concession"), cell("concession", view["concession"])),
-            (tr("基金收回", "fund receives"), cell("fund_receives", view["fund_receives"])), (tr("受让方所得让渡", "buyer receives"), cell("buyer_receives", view["buyer_receives"]))]
-    show_fields(f"{title} {view['position']} {view['date']}", rows)
+    shown = rows(view, [("principal", "投资额", "principal"), ("net_proceeds", "退出净所得", "net proceeds")])
+    shown += [(tr("投资收益（{}）", "return ({})").format(label("return_basis", view["return_basis"])), cell("return", view["return"]))]
+    shown += rows(view, [("holding_days", "持有天数", "holding days"), ("early_by_days", "提前天数", "early by days")])
+    shown += [("LPR", lpr)]
+    shown += rows(view, [("benchmark", "LPR 基准收益", "LPR benchmark"), ("chosen_ground", "适用情形（就高）", "chosen ground (highest)"),
+                         ("max_concession", "让渡上限", "ceiling"), ("concession", "批准让渡", "concession"),
+                         ("fund_receives", "基金收回", "fund receives"), ("buyer_receives", "受让方所得让渡", "buyer receives")])
+    show_fields(f"{title} {view['position']} {view['date']}", shown)
     for ground in view["grounds"]:
         share = f"{ground['share']}%" if ground["share"] else tr("高于基准部分", "above benchmark")
         say(f"  {ground['ground']}: {share} → {cell('ceiling', ground['ceiling'])}  {ground['label']}")
