@@ -61,10 +61,6 @@ def _walk(location: str, as_json: bool) -> list[dict]:
         app.close()
 
 
-STATUS = {"active": ("执行中", "active"), "blocked": ("暂停拨付（评估未通过）", "blocked (a review failed)"),
-          "closed": ("已结清", "closed"), "suspended": ("暂停拨付", "suspended"), "terminated": ("已终止", "terminated")}
-
-
 def _told(step, result: dict) -> str | None:
     """The step's own sentence about its result, if it has one."""
     return step.tell(result).render() if step.tell else None
@@ -97,11 +93,13 @@ def _lines(result: dict) -> list[str]:
                 for a in result["accounts"]]
         return rows + [tr(f"借贷差额合计 {money(result, 'total')}（恒为零）", f"debit minus credit: {money(result, 'total')} (always zero)")]
     if "program" in result:
-        zh, en = STATUS.get(result["status"], (result["status"], result["status"]))
+        from qdledger.labels import label
+
+        status = label("grant_status", result["status"])
         return [tr(f"批准 {money(result, 'awarded')}，已拨付 {money(result, 'disbursed')}，当前累计拨付上限 {money(result, 'ceiling_now')}"
-                   f"（还可拨 {money(result, 'available_now')}），状态：{zh}",
+                   f"（还可拨 {money(result, 'available_now')}），状态：{status}",
                    f"awarded {money(result, 'awarded')}, disbursed {money(result, 'disbursed')}, cumulative ceiling now "
-                   f"{money(result, 'ceiling_now')} ({money(result, 'available_now')} more can be released), status: {en}")]
+                   f"{money(result, 'ceiling_now')} ({money(result, 'available_now')} more can be released), status: {status}")]
     if "credit_code" in result:
         return [tr(f"{result['id']} {result['name']}，统一社会信用代码 {result['credit_code']}，{result['district']}",
                    f"{result['id']} {result['name']}, credit code {result['credit_code']}, {result['district']}"),

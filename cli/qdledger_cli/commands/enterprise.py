@@ -60,23 +60,24 @@ def headroom(
 
 def _render_headroom(result: dict) -> None:
     from qdledger.i18n import tr
+    from qdledger.labels import program_name, rule_label
+    from qdledger_cli.display import cap_cells, cap_headers, scope
     from qdledger_cli.runtime import show_table
 
     show_table(tr("额度余量", "Headroom") + f" {result['enterprise']} ({result['district']}) " + tr("截至 ", "as of ") + result["as_of"],
-               [tr("项目", "program"), tr("规则", "rule"), tr("范围", "scope"), tr("单位", "unit"), tr("上限", "limit"), tr("已用", "used"),
-                tr("剩余", "remaining")],
-               [[c["name"], c["rule"].split(".", 1)[1], c["scope_label"] + (f" {c['scope_key']}" if c["scope_key"] else ""), c["unit_label"],
-                 c["limit"], c["used"], c["remaining"]] for c in result["caps"]])
+               [tr("项目", "program"), tr("规则", "rule"), tr("范围", "scope"), *cap_headers()],
+               [[program_name(c["program"]) or c["name"], rule_label(c["rule"]), scope(c), *cap_cells(c)] for c in result["caps"]])
 
 
 def render_enterprise(view: dict) -> None:
     from qdledger.i18n import tr
+    from qdledger_cli.display import rows
 
-    rows = [(tr(zh, en), view.get(key)) for key, zh, en in (
+    shown = rows(view, [
         ("id", "编号", "id"), ("name", "名称", "name"), ("credit_code", "统一社会信用代码", "credit code"),
         ("district", "所在区（市）", "district"), ("kind", "主体类型", "kind"), ("awarded", "立项资助", "awarded"),
         ("disbursed", "已拨付", "disbursed"), ("undisbursed_commitment", "未拨付承诺", "undisbursed commitment"),
         ("recovered", "已追回", "recovered"), ("receivable", "应收追回款", "receivable"),
-        ("banned_until", "禁入期至", "banned until"))]
-    rows.append((tr("项目", "grants"), ", ".join(view.get("grants", [])) or None))
-    show_fields(tr("主体", "Party") + f" {view['id']}", rows)
+        ("banned_until", "禁入期至", "banned until")])
+    shown.append((tr("项目", "grants"), ", ".join(view.get("grants", [])) or None))
+    show_fields(tr("主体", "Party") + f" {view['id']}", shown)

@@ -3,12 +3,13 @@ quotes with a sensitivity table, exits with 收益让渡, the revolving pool and
 
 from __future__ import annotations
 
-from decimal import Decimal
 from typing import Annotated
 
 import typer
 
 from qdledger_cli import options as opt
+from qdledger.labels import label
+from qdledger_cli.display import cell, money
 from qdledger_cli.runtime import context, run, say, show_fields, show_table
 
 app = typer.Typer(help="拨改投 equity positions and exit concessions (股权投资与收益让渡). Example: qdledger equity positions --status open", no_args_is_help=True)
@@ -237,26 +238,19 @@ def trustee_fee(
         day=parse_date(date)), _render_allowance)
 
 
-def _money(value: str | None) -> str | None:
-    """A JSON amount ("3600000.00") as people read it: ¥3,600,000.00."""
-    if value is None:
-        return None
-    amount = Decimal(value)
-    return f"{'-' if amount < 0 else ''}¥{abs(amount):,.2f}"
-
-
 def render_position(view: dict) -> None:
     from qdledger.i18n import tr
+    from qdledger_cli.display import rows
 
-    rows = [(tr("投资企业", "investee"), view["enterprise"]), (tr("投资额", "principal"), _money(view["principal"])),
-            (tr("投资日期", "invested on"), view["invested_on"]), (tr("持股比例", "stake"), f"{view['stake']}%"),
-            (tr("最大其他股东", "largest other"), f"{view['largest_other']}%"),
-            (tr("期限（年）", "term (years)"), view["term_years"]), (tr("到期日", "maturity"), view["maturity"]),
-            (tr("累计分红", "dividends"), _money(view["dividends"])), (tr("状态", "status"), view["status"])]
+    shown = rows(view, [("enterprise", "投资企业", "investee"), ("principal", "投资额", "principal"),
+                        ("invested_on", "投资日期", "invested on")])
+    shown += [(tr("持股比例", "stake"), f"{view['stake']}%"), (tr("最大其他股东", "largest other"), f"{view['largest_other']}%")]
+    shown += rows(view, [("term_years", "期限（年）", "term (years)"), ("maturity", "到期日", "maturity"),
+                         ("dividends", "累计分红", "dividends"), ("status", "状态", "status")], {"status": "position_status"})
     if view["exit"]:
-        rows += [(tr("退出日期", "exited on"), view["exited_on"]), (tr("让渡", "concession"), _money(view["exit"]["concession"])),
-                 (tr("基金收回", "fund receives"), _money(view["exit"]["fund_receives"]))]
-    show_fields(tr("股权投资", "Position") + f" {view['id']}", rows)
+        shown += [(tr("退出日期", "exited on"), view["exited_on"])]
+        shown += rows(view["exit"], [("concession", "让渡", "concession"), ("fund_receives", "基金收回", "fund receives")])
+    show_fields(tr("股权投资", "Position") + f" {view['id']}", shown)
 
 
 def _render_award(view: dict) -> None:
@@ -269,20 +263,21 @@ def _render_award(view: dict) -> None:
 
 def render_exit(view: dict) -> None:
     from qdledger.i18n import tr
+    from qdledger_cli.display import rows
 
     title = tr("股权退出（已记录）", "Exit recorded") if view["recorded"] else tr("退出测算（未写入）", "Exit quote (nothing written)")
     lpr = f"{view['lpr']}% ({view['lpr_month']})" if view["lpr"] else None
-    rows = [(tr("投资额", "principal"), _money(view["principal"])), (tr("退出净所得", "net proceeds"), _money(view["net_proceeds"])),
-            (tr("投资收益", "return") + f" ({view['return_basis']})", _money(view["return"])),
-            (tr("持有天数", "holding days"), view["holding_days"]), (tr("提前天数", "early by days"), view["early_by_days"]),
-            ("LPR", lpr), (tr("LPR 基准收益", "LPR benchmark"), _money(view["benchmark"])),
-            (tr("适用情形（就高）", "chosen ground (highest)"), view["chosen_ground"]),
-            (tr("让渡上限", "ceiling"), _money(view["max_concession"])), (tr("批准让渡", "concession"), _money(view["concession"])),
-            (tr("基金收回", "fund receives"), _money(view["fund_receives"])), (tr("受让方所得让渡", "buyer receives"), _money(view["buyer_receives"]))]
-    show_fields(f"{title} {view['position']} {view['date']}", rows)
+    shown = rows(view, [("principal", "投资额", "principal"), ("net_proceeds", "退出净所得", "net proceeds")])
+    shown += [(tr("投资收益（{}）", "return ({})").format(label("return_basis", view["return_basis"])), cell("return", view["return"]))]
+    shown += rows(view, [("holding_days", "持有天数", "holding days"), ("early_by_days", "提前天数", "early by days")])
+    shown += [("LPR", lpr)]
+    shown += rows(view, [("benchmark", "LPR 基准收益", "LPR benchmark"), ("chosen_ground", "适用情形（就高）", "chosen ground (highest)"),
+                         ("max_concession", "让渡上限", "ceiling"), ("concession", "批准让渡", "concession"),
+                         ("fund_receives", "基金收回", "fund receives"), ("buyer_receives", "受让方所得让渡", "buyer receives")])
+    show_fields(f"{title} {view['position']} {view['date']}", shown)
     for ground in view["grounds"]:
         share = f"{ground['share']}%" if ground["share"] else tr("高于基准部分", "above benchmark")
-        say(f"  {ground['ground']}: {share} → {_money(ground['ceiling'])}  {ground['label']}")
+        say(f"  {ground['ground']}: {share} → {cell('ceiling', ground['ceiling'])}  {ground['label']}")
         say(f"    {ground['citation']}")
 
 
@@ -296,13 +291,13 @@ def _render_sensitivity(result: dict) -> None:
         first = rows[0]
         title = tr(f"{day} 退出：提前 {first['early_by_days']} 天", f"Exit on {day}: early by {first['early_by_days']} days")
         if first["benchmark"]:
-            title += tr(f"；LPR {first['lpr']}%，基准收益 {_money(first['benchmark'])}", f"; LPR {first['lpr']}%, benchmark {_money(first['benchmark'])}")
+            title += tr(f"；LPR {first['lpr']}%，基准收益 {cell('benchmark', first['benchmark'])}", f"; LPR {first['lpr']}%, benchmark {cell('benchmark', first['benchmark'])}")
         say(title)
-        table = [[tr("收益", "return"), *[_plain(r["return"]) for r in rows]]]
+        table = [[tr("收益", "return"), *[cell("return", r["return"]) for r in rows]]]
         table += [[name, *[_starred(r, name) for r in rows]] for name in names]
-        table += [[tr("让渡", "concession"), *[_plain(r["concession"]) for r in rows]],
-                  [tr("基金收回", "fund receives"), *[_plain(r["fund_receives"]) for r in rows]]]
-        show_table("", [tr("退出净所得", "net proceeds"), *[_plain(r["net_proceeds"]) for r in rows]], table)
+        table += [[tr("让渡", "concession"), *[cell("concession", r["concession"]) for r in rows]],
+                  [tr("基金收回", "fund receives"), *[cell("fund_receives", r["fund_receives"]) for r in rows]]]
+        show_table("", [tr("退出净所得", "net proceeds"), *[cell("net_proceeds", r["net_proceeds"]) for r in rows]], table)
     for item in result["early_exit_until"]:
         say(tr(f"{item['ground']}：退出日不晚于 {item['exit_on_or_before']}", f"{item['ground']}: exit on or before {item['exit_on_or_before']}"))
     for c in result["crossings"]:
@@ -314,13 +309,13 @@ def _starred(row: dict, name: str) -> str | None:
     ceiling = row["ceilings"].get(name)
     if ceiling is None:
         return None
-    return _plain(ceiling) + ("*" if row["chosen_ground"] == name else "")
+    return cell("ceiling", ceiling) + ("*" if row["chosen_ground"] == name else "")
 
 
 def _crossing_line(c: dict) -> str:
     from qdledger.i18n import tr
 
-    amount = _money(c["net_proceeds"])
+    amount = cell("net_proceeds", c["net_proceeds"])
     if c["kind"] == "gain_from":
         return tr(f"{c['date']}：退出净所得高于 {amount} 才有收益可让渡", f"{c['date']}: a gain (and any concession) above {amount}")
     if c["kind"] == "above_benchmark_from":
@@ -329,16 +324,12 @@ def _crossing_line(c: dict) -> str:
               f"{c['date']}: {c['ground']} overtakes {c['over']} from {amount}")
 
 
-def _plain(value: str | None) -> str | None:
-    return None if value is None else f"{Decimal(value):,.2f}"
-
-
 def _render_positions(result: dict) -> None:
     from qdledger.i18n import tr
 
-    rows = [[p["id"], p["enterprise"], _money(p["principal"]), p["invested_on"], f"{p['stake']}%", p["maturity"], p["status"],
-             _money(p["fund_receives"])] for p in result["positions"]]
-    show_table(tr("股权投资清单", "Positions") + f" ({tr('在投成本', 'at cost')} {_money(result['at_cost'])})",
+    rows = [[p["id"], p["enterprise"], cell("principal", p["principal"], stacked=True), p["invested_on"], f"{p['stake']}%", p["maturity"],
+             label("position_status", p["status"]), cell("fund_receives", p["fund_receives"])] for p in result["positions"]]
+    show_table(tr("股权投资清单", "Positions") + f" ({tr('在投成本', 'at cost')} {cell('at_cost', result['at_cost'])})",
                [tr("编号", "id"), tr("企业", "investee"), tr("投资额", "principal"), tr("投资日", "invested"), tr("持股", "stake"),
                 tr("到期日", "maturity"), tr("状态", "status"), tr("退出收回", "exit receipts")], rows)
 
@@ -346,15 +337,16 @@ def _render_positions(result: dict) -> None:
 def _render_pool(result: dict) -> None:
     from qdledger.i18n import tr
 
-    rows = [[m["date"], m["kind"], m["position"], _money(m["amount"]), _money(m["balance"])] for m in result["movements"]]
-    show_table(tr("循环滚动资金", "Revolving pool") + f": {_money(result['balance'])}",
+    rows = [[m["date"], label("pool_movement", m["kind"]), m["position"], cell("amount", m["amount"]), cell("balance", m["balance"])] for m in result["movements"]]
+    show_table(tr("循环滚动资金", "Revolving pool") + f": {cell('balance', result['balance'])}",
                [tr("日期", "date"), tr("类型", "kind"), tr("投资", "position"), tr("金额", "amount"), tr("余额", "balance")], rows)
 
 
 def _render_allowance(result: dict) -> None:
     from qdledger.i18n import tr
 
-    rows = [(tr("上年在投财政资金", "previous year's money under investment") + f" ({result['measure']})", _money(result["basis"])),
-            (tr("比例", "rate"), f"{result['rate']}%"), (tr("上限", "allowance"), _money(result["allowance"])),
-            (tr("已列支", "used"), _money(result["used"])), (tr("剩余", "remaining"), _money(result["remaining"]))]
+    rows = [(tr("上年在投财政资金（{}）", "previous year's money under investment ({})").format(label("trustee_measure", result["measure"])),
+             money(result["basis"], wan=True)),
+            (tr("比例", "rate"), f"{result['rate']}%"), (tr("上限", "allowance"), cell("allowance", result["allowance"])),
+            (tr("已列支", "used"), cell("used", result["used"])), (tr("剩余", "remaining"), cell("remaining", result["remaining"]))]
     show_fields(tr("受托管理工作成本", "Trustee cost allowance") + f" {result['year']}", rows)

@@ -97,10 +97,11 @@ def show(
 
 def render_grant(view: dict) -> None:
     from qdledger.i18n import tr
+    from qdledger_cli.display import rows
 
-    rows = [(tr(zh, en), view.get(key)) for key, zh, en in (
-        ("program", "项目类别", "program"), ("enterprise", "承担单位", "enterprise"), ("project", "项目", "project"),
+    shown = rows(view, [
+        ("program", "项目类别", "program"), ("enterprise", "承担单位", "party"), ("project", "项目", "project"),
         ("awarded", "批准金额", "awarded"), ("disbursed", "已拨付", "disbursed"), ("ceiling_now", "当前累计拨付上限", "ceiling now"),
         ("available_now", "当前可拨付", "available now"), ("stage", "阶段", "stage"), ("status", "状态", "status"),
-        ("recovered", "已追回", "recovered"), ("receivable", "应收追回款", "receivable"))]
-    show_fields(tr("项目资助", "Grant") + f" {view['id']}", rows)
+        ("recovered", "已追回", "recovered"), ("receivable", "应收追回款", "receivable")], {"status": "grant_status"})
+    show_fields(tr("项目资助", "Grant") + f" {view['id']}", shown)

@@ -37,7 +37,8 @@ def register(
 
 def _render(view: dict) -> None:
     from qdledger.i18n import tr
+    from qdledger_cli.display import rows
 
     show_fields(tr("增信", "Credit enhancement") + f" {view['id']}",
-                [(tr("贷款", "loan"), view["loan"]), (tr("费率 %", "fee rate %"), view["fee_rate"]), (tr("实付费用", "fee paid"), view["fee"]),
-                 (tr("增信方", "enhancer"), view["enhancer"])])
+                rows(view, [("loan", "贷款", "loan"), ("fee_rate", "费率 %", "fee rate %"), ("fee", "实付费用", "fee paid"),
+                            ("enhancer", "增信方", "enhancer")]))

@@ -26,33 +26,34 @@ def history(
 
 
 def _render(result: dict) -> None:
+    from qdledger.audit.figures import FIGURES
     from qdledger.i18n import tr
+    from qdledger_cli.display import cell, money
 
+    labels = {f.name: f.label.render() for f in FIGURES}
     title = tr("历史", "History") + f" {result['entity']}" \
         + (tr(f"，业务日期截至 {result['as_of']}", f" as of {result['as_of']}") if result["as_of"] else "") \
         + (tr(f"，记录时点 {result['known_at']}", f" known at {result['known_at']}") if result["known_at"] else "")
     rows, before = [], {}
     for e in result["events"]:
-        rows.append([e["business_date"] + (" *" if e["recorded_late"] else ""), e["type"], e["reference"] or "—",
-                     _changes(before, e["totals"]) or "—", "\n".join(e["rules"]) or "—"])
+        rows.append([e["business_date"] + (" *" if e["recorded_late"] else ""), cell("event", e["type"]), e["reference"] or "—",
+                     _changes(before, e["totals"], labels) or "—", "\n".join(e["rules"]) or "—"])
         before = e["totals"]
     show_table(title, [tr("业务日期", "date"), tr("事件", "event"), tr("凭证", "reference"), tr("变动", "change"),
                        tr("规则", "rules")], rows)
     if any(e["recorded_late"] for e in result["events"]):
         say(tr("* 补记：记录时间晚于业务日期更晚的事实", "* recorded late: after a fact with a later business date"))
-    from qdledger.audit.figures import FIGURES
-
-    labels = {f.name: f.label.render() for f in FIGURES}
     show_table(tr("合计", "Totals"), [tr("项目", "figure"), tr("金额", "amount")],
-               [[labels.get(k, k), v] for k, v in result["totals"].items()])
+               [[labels.get(k, k), money(v)] for k, v in result["totals"].items()])
 
 
-def _changes(before: dict, after: dict) -> str:
-    from decimal import Decimal
+def _changes(before: dict, after: dict, labels: dict[str, str]) -> str:
+    """What an event moved: ``立项资助 +¥10,000,000.00``, one figure a line."""
+    from qdledger_cli.display import fen_of, money_of_fen
 
     moved = []
     for name, value in after.items():
-        delta = Decimal(value) - Decimal(before.get(name, "0"))
+        delta = fen_of(value) - fen_of(before.get(name, "0"))
         if delta:
-            moved.append(f"{name} {delta:+}")
+            moved.append(f"{labels.get(name, name)} {'+' if delta > 0 else ''}{money_of_fen(delta)}")
     return "\n".join(moved)

@@ -38,7 +38,8 @@ def register(
 
 def _render(view: dict) -> None:
     from qdledger.i18n import tr
+    from qdledger_cli.display import rows
 
     show_fields(tr("保单", "Policy") + f" {view['id']}",
-                [(tr("投保单位", "insured"), view["enterprise"]), (tr("保费", "premium"), view["premium"]),
-                 (tr("起保日", "start"), view["start"]), (tr("购买次序", "purchase"), view["purchase"])])
+                rows(view, [("enterprise", "投保单位", "insured"), ("premium", "保费", "premium"), ("start", "起保日", "start"),
+                            ("purchase", "购买次序", "purchase")]))

@@ -11,7 +11,6 @@ from qdledger_cli.runtime import context, run, show_fields, show_table
 
 app = typer.Typer(help="Research-integrity cases: suspension, decisions, bans, repair (科研诚信案件). Example: qdledger integrity list --as-of 2027-01-01", no_args_is_help=True)
 CaseId = Annotated[str, typer.Argument(metavar="CASE", help="The case's id, e.g. C2026-003")]
-STATUS = {"open": ("调查中（已立案）", "open"), "decided": ("已作出处理决定", "decided"), "revoked": ("处理决定已撤销", "revoked")}
 
 
 @app.command("open")
@@ -120,30 +119,32 @@ def list_(
 
 def render_case(view: dict) -> None:
     from qdledger.i18n import tr
+    from qdledger_cli.display import cell
 
     recovery = view["recovery"]
     rows = [(tr(zh, en), value) for zh, en, value in (
-        ("责任主体", "party", f"{view['party']} {view['party_name']}"), ("状态", "status", tr(*STATUS[view["status"]])),
+        ("责任主体", "party", f"{view['party']} {view['party_name']}"), ("状态", "status", cell("status", view["status"], "case_status")),
         ("立案日期", "opened", view["opened_on"]), ("失信行为", "grounds", _items(view["grounds"])),
         ("暂停拨付项目", "suspended grants", ", ".join(view["suspended_grants"]) or None),
-        ("情节", "severity", view["severity"]), ("决定日期", "decided", view["decided_on"]),
+        ("情节", "severity", cell("severity", view["severity"])), ("决定日期", "decided", view["decided_on"]),
         ("处理措施", "measures", _items(view["measures"])), ("禁止期限（年）", "ban years", view["ban_years"]),
         ("折抵暂停天数", "days suspended", view["suspended_days"]), ("禁止期至（不含）", "ban until (excl.)", view["ban_until"]),
         ("终止项目", "terminated", ", ".join(view["terminated"]) or None),
-        ("释放未拨承诺", "commitment released", view["released_commitment"]),
-        ("追回决定金额", "recovery ordered", recovery["ordered"]), ("已还", "repaid", recovery["repaid"]),
-        ("应收余额", "outstanding", recovery["outstanding"]))]
+        ("释放未拨承诺", "commitment released", cell("released_commitment", view["released_commitment"])),
+        ("追回决定金额", "recovery ordered", cell("ordered", recovery["ordered"])), ("已还", "repaid", cell("repaid", recovery["repaid"])),
+        ("应收余额", "outstanding", cell("outstanding", recovery["outstanding"])))]
     show_fields(tr("诚信案件", "Integrity case") + f" {view['id']}", rows)
 
 
 def render_list(result: dict) -> None:
     from qdledger.i18n import tr
+    from qdledger_cli.display import cell, yes_no
 
     show_table(tr("科研诚信异常名录", "Research-integrity list") + f" {result['as_of']}",
                [tr("主体", "party"), tr("名称", "name"), tr("案件", "case"), tr("情节", "severity"), tr("禁止期至", "ban until"),
                 tr("禁止中", "banned"), tr("应收追回款", "receivable")],
-               [[e["party"], e["name"], e["case"], e["severity"], e["ban_until"], tr("是", "yes") if e["banned"] else tr("否", "no"),
-                 e["receivable"]] for e in result["entries"]])
+               [[e["party"], e["name"], e["case"], cell("severity", e["severity"]), e["ban_until"], yes_no(e["banned"]),
+                 cell("receivable", e["receivable"], stacked=True)] for e in result["entries"]])
 
 
 def _items(codes: list[str]) -> str | None:

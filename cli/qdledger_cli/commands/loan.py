@@ -71,10 +71,12 @@ def show(loan: LoanId, as_json: opt.Json = False) -> None:
 
 def render_loan(view: dict) -> None:
     from qdledger.i18n import tr
+    from qdledger_cli.display import rows
 
-    rows = [(tr(zh, en), view.get(key)) for key, zh, en in (
+    shown = rows(view, [
         ("enterprise", "借款单位", "borrower"), ("principal", "本金", "principal"), ("rate", "合同利率 %", "contract rate %"),
         ("signed", "签订日", "signed"), ("maturity", "到期日", "maturity"), ("mode", "融资模式", "mode"),
         ("lpr", "签订时 LPR %", "LPR at signing %"), ("lpr_source", "LPR 来源", "LPR source"),
-        ("repaid_on", "还清日", "repaid on"), ("on_schedule", "按期还本付息", "repaid on schedule"))]
-    show_fields(tr("贷款", "Loan") + f" {view['id']}", rows)
+        ("repaid_on", "还清日", "repaid on"), ("on_schedule", "按期还本付息", "repaid on schedule")],
+        {"lpr_source": "lpr_source"})
+    show_fields(tr("贷款", "Loan") + f" {view['id']}", shown)

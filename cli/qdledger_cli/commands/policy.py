@@ -33,14 +33,17 @@ def show(
 
 def _render_list(result: dict) -> None:
     from qdledger.i18n import tr
+    from qdledger_cli.display import cell
 
-    show_table(tr("政策项目", "Programs"), ["id", tr("名称", "name"), tr("类别", "kind"), tr("有效期", "valid"), tr("依据", "citation")],
-               [[p["id"], p["name"], p["kind"], f"{p['valid_from']}—{p['valid_to'] or '…'}", p["citation"]] for p in result["policies"]])
+    show_table(tr("政策项目", "Programs"), [tr("编号", "id"), tr("名称", "name"), tr("类别", "kind"), tr("有效期", "valid"), tr("依据", "citation")],
+               [[p["id"], p["name_zh"], cell("kind", p["kind"], "program_kind"), f"{p['valid_from']}—{p['valid_to'] or '…'}", p["citation"]]
+                for p in result["policies"]])
 
 
 def _render_one(p: dict) -> None:
     from qdledger.i18n import tr
+    from qdledger_cli.display import cell
 
-    show_fields(f"{p['id']} {p['name']}", [(tr("类别", "kind"), p["kind"]), (tr("有效期", "valid"), f"{p['valid_from']}—{p['valid_to'] or '…'}"),
+    show_fields(f"{p['id']} {p['name_zh']}", [(tr("类别", "kind"), cell("kind", p["kind"], "program_kind")), (tr("有效期", "valid"), f"{p['valid_from']}—{p['valid_to'] or '…'}"),
                                            (tr("依据", "citation"), p["citation"]), (tr("版本", "version"), p["version"])]
-                + [(r["id"], f"{r['kind']} {r['parameters']} — {r['citation']}") for r in p["rules"]])
+                + [(r["id"], f"{cell('kind', r['kind'], 'rule_kind')} {r['parameters']} — {r['citation']}") for r in p["rules"]])

@@ -11,8 +11,6 @@ from qdledger_cli.runtime import context, run, show_fields, show_table
 
 app = typer.Typer(help="Recoveries: orders, repayments, reversals (追回款). Example: qdledger recovery show G1", no_args_is_help=True)
 GrantId = Annotated[str, typer.Argument(metavar="GRANT", help="The grant's id, e.g. G2025-001")]
-BASES = {"all_disbursed": ("全部已拨资金", "all disbursed"), "amount": ("指定金额", "named amount"),
-         "proportional": ("同比例收回", "proportional"), "covenant": ("违反承诺退还", "covenant refund")}
 
 
 @app.command("order")
@@ -86,14 +84,20 @@ def show(grant: GrantId, as_json: opt.Json = False) -> None:
     run(as_json, lambda ledger: show_recovery(ledger, grant), render_recovery)
 
 
+ORDER_AMOUNTS = (("ordered", "amount"), ("repaid", "repaid"), ("outstanding", "outstanding"))
+"""An order's amounts: (the field that says how to show it, its key in the order)."""
+
+
 def render_recovery(view: dict) -> None:
     from qdledger.i18n import tr
+    from qdledger_cli.display import cell, rows
 
-    show_fields(tr("追回", "Recovery") + f" {', '.join(view['grants'])} ({view['enterprise']})", [
-        (tr("已拨付", "disbursed"), view["disbursed"]), (tr("已追回", "recovered"), view["recovered"]),
-        (tr("应收追回款", "receivable"), view["receivable"]), (tr("净拨付", "net disbursed"), view["net_disbursed"])])
+    show_fields(tr("追回", "Recovery") + f" {', '.join(view['grants'])} ({view['enterprise']})", rows(view, [
+        ("disbursed", "已拨付", "disbursed"), ("recovered", "已追回", "recovered"),
+        ("receivable", "应收追回款", "receivable"), ("net_disbursed", "净拨付", "net disbursed")]))
     if view["orders"]:
         show_table(tr("追回决定", "Orders"), [tr("编号", "order"), tr("依据", "basis"), tr("日期", "date"), tr("金额", "amount"),
                                             tr("已还", "repaid"), tr("余额", "outstanding"), tr("到期日", "due")],
-                   [[o["id"], tr(*BASES[o["basis"]]), o["ordered_on"], o["amount"], o["repaid"], o["outstanding"], o["due_on"]]
-                    for o in view["orders"]])
+                   [[o["id"], cell("recovery_basis", o["basis"]), o["ordered_on"],
+                     *[cell(field, o[key], stacked=True) for field, key in ORDER_AMOUNTS],
+                     o["due_on"]] for o in view["orders"]])

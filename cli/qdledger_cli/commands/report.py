@@ -20,7 +20,11 @@ def trial_balance(as_json: opt.Json = False) -> None:
 
 def _render(result: dict) -> None:
     from qdledger.i18n import tr
+    from qdledger.labels import label
+    from qdledger_cli.display import cell, fen_of, money_of_fen
 
-    rows = [[a["account"], a["label"], a["debit"], a["credit"]] for a in result["accounts"]]
-    rows.append([tr("合计", "total"), "", result["total"], ""])
+    rows = [[a["account"], a["label"], cell("debit", a["debit"]), cell("credit", a["credit"])] for a in result["accounts"]]
+    debit, credit = (sum(fen_of(a[side]) for a in result["accounts"]) for side in ("debit", "credit"))
+    state = label("balance", "balanced" if debit == credit else "unbalanced")
+    rows.append([tr("合计", "total"), state, money_of_fen(debit), money_of_fen(credit)])
     show_table(tr("试算平衡表", "Trial balance"), [tr("科目", "account"), tr("名称", "name"), tr("借方", "debit"), tr("贷方", "credit")], rows)

@@ -98,26 +98,30 @@ def list_(
 
 def render_claim(view: dict) -> None:
     from qdledger.i18n import tr
+    from qdledger.labels import program_name, rule_label
+    from qdledger_cli.display import cap_cells, cap_headers, cell, rows, scope
 
-    rows = [(tr(zh, en), view.get(key)) for key, zh, en in (
+    shown = rows(view, [
         ("program", "项目", "program"), ("enterprise", "单位", "party"), ("object", "对象", "object"), ("date", "核定日期", "date"),
         ("entitlement", "应得额", "entitlement"), ("already_granted", "此前已核定", "granted before"), ("payable", "本次核定", "payable"),
-        ("paid", "已拨付", "paid"), ("status", "状态", "status"), ("explain", "计算", "computed"), ("reason", "理由", "reason"))
-        if key in view]
-    show_fields(tr("补贴核定", "Claim") + f" {view['claim']}", rows)
+        ("paid", "已拨付", "paid"), ("status", "状态", "status"), ("explain", "计算", "computed"), ("reason", "理由", "reason")],
+        {"status": "claim_status"})
+    show_fields(tr("补贴核定", "Claim") + f" {view['claim']}", shown)
     if len(view.get("considered") or []) > 1:
         show_table(tr("就高不重复：同一对象可适用的项目", "就高不重复: programs that would pay on this object"),
                    [tr("项目", "program"), tr("金额", "amount"), tr("最高", "highest"), tr("说明", "why"), tr("依据", "citation")],
-                   [[r["name"], r["amount"], "✓" if r["highest"] else "", r["reason"], r["citation"]] for r in view["considered"]])
+                   [[program_name(r["program"]) or r["name"], cell("amount", r["amount"]), "✓" if r["highest"] else "", r["reason"],
+                     r["citation"]] for r in view["considered"]])
     if view.get("caps"):
-        show_table(tr("上限与名额", "Caps and quotas"), [tr("规则", "rule"), tr("范围", "scope"), tr("上限", "limit"), tr("已用", "used"), tr("剩余", "remaining")],
-                   [[c["rule"], c["scope_label"] + (f" {c['scope_key']}" if c["scope_key"] else ""), c["limit"], c["used"], c["remaining"]]
-                    for c in view["caps"]])
+        show_table(tr("上限与名额", "Caps and quotas"), [tr("项目", "program"), tr("规则", "rule"), tr("范围", "scope"), *cap_headers()],
+                   [[program_name(c["rule"].split(".")[0]) or c["rule"], rule_label(c["rule"]), scope(c), *cap_cells(c)] for c in view["caps"]])
 
 
 def _render_list(result: dict) -> None:
     from qdledger.i18n import tr
+    from qdledger_cli.display import cell
 
     show_table(tr("补贴台账", "Claims") + f" {result['enterprise']}",
                [tr("编号", "claim"), tr("项目", "program"), tr("对象", "object"), tr("日期", "date"), tr("核定", "approved"), tr("已拨付", "paid")],
-               [[c["claim"], c["program"], c["object"], c["date"], c["payable"], c["paid"]] for c in result["claims"]])
+               [[c["claim"], cell("program", c["program"]), cell("object", c["object"]), c["date"], cell("payable", c["payable"]),
+                 cell("paid", c["paid"])] for c in result["claims"]])
