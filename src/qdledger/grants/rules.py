@@ -83,5 +83,11 @@ def check_within_ceiling(grant: GrantState, amount: int, day: date) -> None:
              f"{show_yuan(limit)}; disbursed {show_yuan(grant.disbursed)}, requested {show_yuan(amount)}, "
              f"excess {show_yuan(grant.disbursed + amount - limit)}"),
         limit=limit, used=grant.disbursed, requested=amount, stage=stage,
-        hint=NEXT_STEP.get(stage, Text(f"最多还可拨付 {show_yuan(max(0, limit - grant.disbursed))}",
-                                       f"at most {show_yuan(max(0, limit - grant.disbursed))} more can be released")))
+        hint=_headroom_hint(stage, max(0, limit - grant.disbursed)))
+
+
+def _headroom_hint(stage: str, room: int) -> Text:
+    """What is left under the stage's ceiling, and the milestone that raises it, if any."""
+    left = Text(f"本阶段最多还可拨付 {show_yuan(room)}", f"at most {show_yuan(room)} more can be released at this stage")
+    step = NEXT_STEP.get(stage)
+    return Text(f"{left.zh}；{step.zh}", f"{left.en}; {step.en}") if step else left
