@@ -104,6 +104,12 @@ NUMBER_LABELS: dict[str, tuple[str, str, str]] = {
     "requested_until": ("申请截止日", "requested end", "date"),
     "award_possible_from": ("可立项日期", "award possible from", "date"),
     "held_from": ("暂停受理自", "applications held from", "date"),
+    "terminated_on": ("终止日期", "terminated on", "date"),
+    "valid_from": ("有效期自", "valid from", "date"), "valid_to": ("有效期至", "valid to", "date"),
+    "measures": ("本次措施", "measures given", "list"), "allowed": ("允许的措施", "measures allowed", "list"),
+    "open_grants": ("未结题项目", "open grants", "list"), "party_kind": ("主体类型", "party kind", "text"),
+    "party_kinds": ("支持的主体类型", "kinds supported", "list"),
+    "month": ("月份", "month", "text"), "known_through": ("已知至", "known through", "text"),
 }
 """Numbers a refusal carries besides its money (limit, used, requested, excess), each with its unit."""
 
@@ -126,6 +132,8 @@ def refusal_numbers(body: dict[str, Any]) -> str:
 def _in_unit(value: Any, unit: str) -> str:
     if unit == "money":
         return show_money(value)
+    if unit == "list":
+        return "、".join(map(str, value)) if value else "—"
     if unit in UNITS:
         zh, en = UNITS[unit]
         return f"{value}{tr(zh, en)}"
