@@ -16,7 +16,7 @@ SKIPPED_FIELDS = frozenset({"type", "business_date", "actor", "reference", "reco
 
 def before_result(result: dict[str, Any], key: str | None) -> None:
     """What a person reads before the would-be or original state: the dry run, or the repeat, explained."""
-    if result.get("replayed"):
+    if result.get("replayed") is True:
         typer.echo(tr(f"已按幂等键 {key} 记录过，本次未重复写入；以下为原结果",
                       f"already recorded under idempotency key {key}; nothing written again — the original result:"))
     if not result.get("dry_run"):
@@ -31,7 +31,7 @@ def before_result(result: dict[str, Any], key: str | None) -> None:
 
         show_table(tr("适用的规则", "Rules applied"), [tr("规则", "rule"), tr("依据", "citation")],
                    [[r["rule"], r["citation"]] for r in result["rules_applied"]])
-    if "would_record" in result and not result.get("replayed"):
+    if "would_record" in result and result.get("replayed") is not True:
         typer.echo(tr("试算后的状态（未写入）：", "State if recorded (not written):"))
 
 

@@ -49,7 +49,8 @@ def check_stake(program: Program, stake: Fraction, approval: str, approved_up_to
         rule_id, ceiling.citation.short(),
         Text(f"财政资金持股 {percent(stake)}% 超过总股本的 {percent(ceiling.ceiling)}%",
              f"the fund's stake {percent(stake)}% is above {percent(ceiling.ceiling)}% of total share capital"),
-        hint=Text("降低持股比例，或以 --special-approval 记录特批文件", "lower the stake, or record the special approval with --special-approval"),
+        hint=Text(f"持股不超过 {percent(ceiling.ceiling)}%，或以 --special-approval 记录特批文件",
+                  f"keep the stake at or below {percent(ceiling.ceiling)}%, or record the special approval with --special-approval"),
         limit_percent=percent(ceiling.ceiling), requested_percent=percent(stake))
 
 
