@@ -66,6 +66,8 @@ class Scenario:
     refused: tuple[str, ...]
     unitless: bool = False
     """A refusal with no figure to show (a program without any amount); its hint must still say what to do."""
+    hint_in_words: bool = False
+    """A hint whose figure is not a digit: measures of Art. 12 named by Chinese numerals, a kind of party."""
 
 
 SCENARIOS = [
@@ -87,15 +89,15 @@ SCENARIOS = [
     Scenario("qdledger/integrity/checks.py::check_not_banned", "research_integrity.award_ban", BANNED,
              given(AWARD, "G1", "G2", "--date", "2025-05-01")),
     Scenario("qdledger/integrity/rules.py::check_measures_allowed", "research_integrity.minor",
-             (E1, AWARD, OPEN), ("integrity", "decide", "C1", "--severity", "较轻", "--date", "2025-04-01", "--measures", "五,九")),
+             (E1, AWARD, OPEN), ("integrity", "decide", "C1", "--severity", "较轻", "--date", "2025-04-01", "--measures", "五,九"), hint_in_words=True),
     Scenario("qdledger/integrity/rules.py::check_requires", "research_integrity.database_required",
              (E1, AWARD, OPEN), ("integrity", "decide", "C1", "--severity", "严重", "--date", "2025-04-01", "--ban-years", "4",
-                                 "--measures", "五")),
+                                 "--measures", "五"), hint_in_words=True),
     Scenario("qdledger/integrity/rules.py::check_ban_years", "research_integrity.grave",
              (E1, AWARD, OPEN), ("integrity", "decide", "C1", "--severity", "严重", "--date", "2025-04-01", "--ban-years", "9")),
     Scenario("qdledger/integrity/cases.py::_check_effects", "research_integrity.measures",
              (E1, AWARD, OPEN), ("integrity", "decide", "C1", "--severity", "严重", "--date", "2025-04-01", "--ban-years", "4",
-                                 "--measures", "五,九", "--terminate", "all")),
+                                 "--measures", "五,九", "--terminate", "all"), hint_in_words=True),
     Scenario("qdledger/integrity/rules.py::check_repair", "research_integrity.credit_repair", BANNED,
              ("integrity", "repair", "C1", "--date", "2025-05-01", "--ban-until", "2035-01-01")),
     Scenario("qdledger/integrity/rules.py::check_recovery_bound", "research_integrity.recovery_bound", (E1, AWARD, RELEASE),
@@ -133,7 +135,7 @@ SCENARIOS = [
     Scenario("qdledger/subsidies/service.py::_calculation", "rd_post_subsidy.declared", (E1,),
              claim("rd_post_subsidy", "rd-year:2024", "2025-03-01", "--base", "100万"), unitless=True),
     Scenario("qdledger/subsidies/service.py::_eligible", "nri_excellence_funding.eligible", (E1,),
-             claim("nri_excellence_funding", "year:2024", "2025-03-01", "--amount", "50万")),
+             claim("nri_excellence_funding", "year:2024", "2025-03-01", "--amount", "50万"), hint_in_words=True),
     Scenario("qdledger/subsidies/service.py::decide", "qingkebao_premium_subsidy.payment",
              (E1, ("insurance", "register", "P1", "--enterprise", "E1", "--premium", "8万", "--start", "2025-03-01"),
               claim("qingkebao_premium_subsidy", "insurance:P1", "2025-04-01", "--claim-id", "S1")),
@@ -243,6 +245,7 @@ def test_each_refusal_explains_itself_in_both_languages(app_cli, raised_at, scen
             assert number in text, (lang, number, text)
         hint = [line for line in text.splitlines() if line.startswith(to_pass)]
         assert hint and len(hint[0]) > len(to_pass) + 3, text
+        assert any(ch.isdigit() for ch in hint[0]) or scenario.unitless or scenario.hint_in_words, hint[0]
 
 
 def _other_numbers(error: dict[str, Any]) -> list[str]:

@@ -64,7 +64,8 @@ def check_not_blocked(grant: GrantState, amount: int, day: date) -> None:
         grant.staging_rule, grant.staging_citation,
         Text(f"项目 {grant.grant_id} 的{name.zh}未通过，暂停拨付", f"grant {grant.grant_id}: the {name.en} failed; releases are stopped"),
         used=grant.disbursed, limit=grant.disbursed, requested=amount,
-        hint=Text(f"记录其后通过的{name.zh}后方可继续拨付", f"record a later passed {name.en} to resume releases"))
+        hint=Text(f"{name.zh}未通过（截至 {day}）；记录其后通过的{name.zh}后方可继续拨付，届时可拨付至当阶段上限",
+                  f"the {name.en} failed (as of {day}); record a later passed {name.en} to resume releases up to the stage's ceiling"))
 
 
 def check_within_ceiling(grant: GrantState, amount: int, day: date) -> None:
