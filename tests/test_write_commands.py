@@ -104,3 +104,14 @@ def test_every_event_has_a_name_for_people():
     from qdledger.ledger.event_names import EVENT_NAMES
 
     assert sorted(c.__name__ for c in event_classes() if c.__name__ not in EVENT_NAMES) == []
+
+
+def test_an_import_dry_run_lists_the_whole_batch(app_cli, tmp_path):
+    rows = tmp_path / "rows.csv"
+    app_cli("import-template", "all", "--out", str(rows), check=True)
+    out = app_cli("import", str(rows), "--dry-run", json_out=False, check=True).stdout
+    assert events(app_cli) == 0
+    assert out.startswith("DRY RUN: nothing written")
+    for text in ("(Registered)", "(GrantAwarded)", "(TrancheReleased)", "(MilestoneRecorded)", "¥4,000,000.00",
+                 "sci_demo_project.staging", "nothing written"):
+        assert text in out, text
