@@ -149,7 +149,7 @@ def test_a_refusal_speaks_chinese_by_default_and_never_shows_a_traceback(cli):
     outcome = cli(*release("G1", "1", "2025-06-01"), json_out=False)
     assert outcome.code == 1
     assert "已拒绝" in outcome.stderr and "《青岛市科技示范工程管理实施细则》第十四条" in outcome.stderr
-    assert "上限 4000000.00" in outcome.stderr and "超出 1.00" in outcome.stderr
+    assert "上限 ¥4,000,000.00" in outcome.stderr and "超出 ¥1.00" in outcome.stderr
 
 
 def test_every_way_of_writing_an_amount_means_the_same_money(cli):

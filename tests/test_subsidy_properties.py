@@ -16,7 +16,7 @@ from hypothesis import event, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import Bundle, RuleBasedStateMachine, initialize, invariant, rule
 
-from qdledger.errors import BadInput, LedgerError, RuleViolation
+from qdledger.errors import BadInput, RuleViolation
 from qdledger.ledger.storage import open_ledger
 from qdledger.policy import kinds_subsidy as k
 from qdledger.policy.loader import policy_book
@@ -206,20 +206,20 @@ class ClaimSequences(RuleBasedStateMachine):
 
     def _check_party_bounds(self, program, b, c):
         mine = [o for o in b.claims.values() if o.program == c.program]
-        for rule in program.rules.values():
-            if isinstance(rule, k.Cap) and rule.active:
+        for bound in program.rules.values():
+            if isinstance(bound, k.Cap) and bound.active:
                 group = {p for p, vs in policy_book().versions.items() for v in vs for r in v.program.rules.values()
-                         if isinstance(r, k.Cap) and rule.group and r.group == rule.group} | {c.program}
+                         if isinstance(r, k.Cap) and bound.group and r.group == bound.group} | {c.program}
                 same = {"per_enterprise": lambda o: True, "per_enterprise_year": lambda o: o.day.year == c.day.year,
-                        "per_object": lambda o: o.object_ref == c.object_ref, "per_project": lambda o: o.project == c.project}[rule.scope]
-                assert sum(o.payable for o in b.claims.values() if o.program in group and same(o)) <= rule.limit
-            if isinstance(rule, k.LoanYearsCap):
-                assert sum(o.loan_years for o in mine) <= rule.years
-            if isinstance(rule, k.ClaimLimit):
+                        "per_object": lambda o: o.object_ref == c.object_ref, "per_project": lambda o: o.project == c.project}[bound.scope]
+                assert sum(o.payable for o in b.claims.values() if o.program in group and same(o)) <= bound.limit
+            if isinstance(bound, k.LoanYearsCap):
+                assert sum(o.loan_years for o in mine) <= bound.years
+            if isinstance(bound, k.ClaimLimit):
                 same = {"per_enterprise": lambda o: True, "per_object": lambda o: o.object_ref == c.object_ref,
                         "per_enterprise_year": lambda o: o.day.year == c.day.year,
-                        "per_object_year": lambda o: o.object_ref == c.object_ref and o.day.year == c.day.year}[rule.scope]
-                assert sum(1 for o in mine if same(o)) <= rule.count
+                        "per_object_year": lambda o: o.object_ref == c.object_ref and o.day.year == c.day.year}[bound.scope]
+                assert sum(1 for o in mine if same(o)) <= bound.count
 
 
 TestClaimSequences = ClaimSequences.TestCase

@@ -40,8 +40,25 @@ def actor() -> str:
         return "unknown"
 
 
+def writes(command: Callable[..., None]) -> Callable[..., None]:
+    """Mark a command that records to the ledger (place it under ``@app.command``): every such command
+    takes ``--dry-run``, and only such a command may build a write context."""
+    command.records = True  # type: ignore[attr-defined]  # copied onto typer's wrapper by update_wrapper
+    return command
+
+
+def is_write(command: Any) -> bool:
+    """Whether a click command (as typer built it) was marked with ``writes``."""
+    return bool(getattr(getattr(command, "callback", None), "records", False))
+
+
 def context(reference: str = "", idempotency_key: str | None = None, dry_run: bool = False):
     from qdledger.ledger.application import Context
+
+    ctx = _click_context()
+    if ctx is not None and not (is_write(ctx.command) and "dry_run" in ctx.params):
+        raise RuntimeError(f"command {ctx.command_path} records to the ledger but is not marked as a write "
+                           f"(qdledger_cli.runtime.writes) with --dry-run")
 
     return Context(actor=actor(), reference=reference or "", idempotency_key=idempotency_key, dry_run=dry_run)
 
@@ -77,11 +94,29 @@ def run(as_json: bool, action: Callable[[Any], dict[str, Any]],
     if as_json:
         print(json.dumps(result, ensure_ascii=False, indent=2))
     elif render is not None and not session.quiet:
+        if isinstance(result, dict):
+            from qdledger_cli.explain import before_result
+
+            before_result(result, _given("idempotency_key"))
         render(result)
     if exit_code_of:
         code = exit_code_of(result)
         if code:
             raise typer.Exit(code)
+
+
+def _given(name: str) -> Any:
+    """A parameter of the command being run, as given on the command line (None when it has none)."""
+    ctx = _click_context()
+    return ctx.params.get(name) if ctx is not None else None
+
+
+def _click_context() -> Any:
+    try:  # typer ships its own copy of click; older releases use click itself
+        from typer._click.globals import get_current_context
+    except ImportError:
+        from click import get_current_context
+    return get_current_context(silent=True)
 
 
 def _follow_views(ledger: Any) -> None:
@@ -101,11 +136,7 @@ def check_arguments() -> None:
     from qdledger.errors import BadInput
     from qdledger.i18n import Text
 
-    try:  # typer ships its own copy of click; older releases use click itself
-        from typer._click.globals import get_current_context
-    except ImportError:
-        from click import get_current_context
-    ctx = get_current_context(silent=True)
+    ctx = _click_context()
     while ctx is not None:
         for name, value in ctx.params.items():
             if isinstance(value, str) and not _printable(value):
@@ -135,9 +166,9 @@ def _report(error: LedgerError, as_json: bool) -> None:
     if isinstance(error, RuleViolation):
         lines = [tr("已拒绝（未写入任何内容）", "Refused (nothing written)") + f" [{error.rule}]: {error.message}",
                  tr("依据", "Citation") + f": {error.citation}"]
-        numbers = [(tr("上限", "limit"), body["limit"]), (tr("已用", "used"), body["used"]),
-                   (tr("申请", "requested"), body["requested"]), (tr("超出", "excess"), body["excess"])]
-        shown = ", ".join(f"{name} {value}" for name, value in numbers if value is not None)
+        from qdledger_cli.explain import refusal_numbers
+
+        shown = refusal_numbers(body)
         if shown:
             lines.append(shown)
         if error.hint:

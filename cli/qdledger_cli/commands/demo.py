@@ -74,6 +74,10 @@ def _tell(number: int, step, result: dict | None, refusal) -> None:
         typer.secho("   " + tr("已拒绝，未写入任何内容", "Refused, nothing written") + f" [{refusal.rule}]: {refusal.message}",
                     fg="yellow")
         typer.echo("   " + tr("依据", "Citation") + f": {refusal.citation}")
+        from qdledger_cli.explain import refusal_numbers
+
+        if numbers := refusal_numbers(refusal.as_dict()):
+            typer.echo("   " + numbers)
         if refusal.hint:
             typer.echo("   " + tr("如何通过", "To pass") + f": {refusal.hint.render()}")
         return

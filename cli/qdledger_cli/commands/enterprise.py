@@ -7,12 +7,13 @@ from typing import Annotated
 import typer
 
 from qdledger_cli import options as opt
-from qdledger_cli.runtime import context, run, show_fields
+from qdledger_cli.runtime import context, run, show_fields, writes
 
 app = typer.Typer(help="Parties: enterprises, institutes, universities, platforms (主体登记与查询). Example: qdledger enterprise show E001", no_args_is_help=True)
 
 
 @app.command("register")
+@writes
 def register(
     enterprise_id: Annotated[str, typer.Argument(metavar="ID", help="Your id for the party, e.g. E001")],
     name: Annotated[str, typer.Option("--name", help="Registered name (名称)", show_default=False)],

@@ -10,7 +10,7 @@ import typer
 from qdledger_cli import options as opt
 from qdledger.labels import label
 from qdledger_cli.display import cell, money
-from qdledger_cli.runtime import context, run, say, show_fields, show_table
+from qdledger_cli.runtime import context, run, say, show_fields, show_table, writes
 
 app = typer.Typer(help="拨改投 equity positions and exit concessions (股权投资与收益让渡). Example: qdledger equity positions --status open", no_args_is_help=True)
 Pos = Annotated[str, typer.Argument(metavar="POS", help="The position's id, e.g. EQ2025-001")]
@@ -22,6 +22,7 @@ Concession = Annotated[str | None, typer.Option("--concession", help="max (defau
 
 
 @app.command("invest")
+@writes
 def invest(
     position: Pos,
     enterprise: Annotated[str, typer.Option("--enterprise", help="Id of the investee", show_default=False)],
@@ -54,6 +55,7 @@ def invest(
 
 
 @app.command("award")
+@writes
 def award(
     position: Pos,
     level: Annotated[str, typer.Option("--level", help="national|provincial|municipal (国家/山东省/青岛市)", show_default=False)],
@@ -75,6 +77,7 @@ def award(
 
 
 @app.command("dividend")
+@writes
 def dividend(
     position: Pos, amount: opt.Amount, date: opt.Date, reference: opt.Reference = "",
     idempotency_key: opt.IdempotencyKey = None, dry_run: opt.DryRun = False, as_json: opt.Json = False,
@@ -90,6 +93,7 @@ def dividend(
 
 
 @app.command("stake")
+@writes
 def stake(
     position: Pos, stake: Stake, largest_other: LargestOther, date: opt.Date,
     approval: Annotated[str, typer.Option("--approval", help="Special approval for a stake above 25% (特批文件)")] = "",
@@ -107,6 +111,7 @@ def stake(
 
 
 @app.command("extend")
+@writes
 def extend(
     position: Pos,
     term_years: Annotated[int, typer.Option("--term-years", help="The new total term in years (延期后总期限)", show_default=False)],
@@ -157,6 +162,7 @@ def sensitivity(
 
 
 @app.command("exit")
+@writes
 def exit_(
     position: Pos, date: opt.Date, proceeds: Proceeds,
     method: Annotated[str, typer.Option("--method", help="buyback|transfer|exchange|liquidation (回购/转让/产权交易/清算)", show_default=False)],
@@ -223,6 +229,7 @@ def allowance(
 
 
 @app.command("trustee-fee")
+@writes
 def trustee_fee(
     year: Annotated[int, typer.Option("--year", help="The year the cost is charged to", show_default=False)],
     amount: opt.Amount, date: opt.Date, reference: opt.Reference = "",

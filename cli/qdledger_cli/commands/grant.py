@@ -7,7 +7,7 @@ from typing import Annotated
 import typer
 
 from qdledger_cli import options as opt
-from qdledger_cli.runtime import context, run, show_fields
+from qdledger_cli.runtime import context, run, show_fields, writes
 
 app = typer.Typer(help="Grants paid in stages (项目资助：立项、分期拨付、中期评估、验收). Example: qdledger grant show G1", no_args_is_help=True)
 GrantId = Annotated[str, typer.Argument(metavar="GRANT", help="The grant's id, e.g. G2025-001")]
@@ -15,6 +15,7 @@ Result = Annotated[str, typer.Option("--result", help="passed|failed (通过/未
 
 
 @app.command("award")
+@writes
 def award(
     grant: GrantId,
     enterprise: Annotated[str, typer.Option("--enterprise", help="Id of the party receiving the grant", show_default=False)],
@@ -40,6 +41,7 @@ def award(
 
 
 @app.command("release")
+@writes
 def release(
     grant: GrantId, amount: opt.Amount, date: opt.Date, reference: opt.Reference = "",
     idempotency_key: opt.IdempotencyKey = None, dry_run: opt.DryRun = False, as_json: opt.Json = False,
@@ -65,6 +67,7 @@ def _milestone(kind: str, grant: str, result: str, date: str, reference: str, ke
 
 
 @app.command("midterm")
+@writes
 def midterm(
     grant: GrantId, result: Result, date: opt.Date, reference: opt.Reference = "",
     idempotency_key: opt.IdempotencyKey = None, dry_run: opt.DryRun = False, as_json: opt.Json = False,
@@ -74,6 +77,7 @@ def midterm(
 
 
 @app.command("acceptance")
+@writes
 def acceptance(
     grant: GrantId, result: Result, date: opt.Date, reference: opt.Reference = "",
     idempotency_key: opt.IdempotencyKey = None, dry_run: opt.DryRun = False, as_json: opt.Json = False,

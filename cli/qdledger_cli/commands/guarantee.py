@@ -7,12 +7,13 @@ from typing import Annotated
 import typer
 
 from qdledger_cli import options as opt
-from qdledger_cli.runtime import context, run, show_fields
+from qdledger_cli.runtime import context, run, show_fields, writes
 
 app = typer.Typer(help="Credit-enhancement fees a subsidy can pay on (担保/保险增信登记). Example: qdledger guarantee register G1 --loan L1 --fee-rate 1.5", no_args_is_help=True)
 
 
 @app.command("register")
+@writes
 def register(
     guarantee: Annotated[str, typer.Argument(metavar="GUARANTEE", help="Your id for the agreement, e.g. G2025-001")],
     loan: Annotated[str, typer.Option("--loan", help="The loan it enhances", show_default=False)],

@@ -9,13 +9,14 @@ import typer
 
 from qdledger_cli import options as opt
 from qdledger_cli.progress import progress_of
-from qdledger_cli.runtime import context, run, say
+from qdledger_cli.runtime import context, run, say, writes
 
 File = Annotated[Path, typer.Argument(metavar="FILE", help="CSV (UTF-8 or GB18030) or XLSX file; row 1 is the header", show_default=False)]
 Encoding = Annotated[str | None, typer.Option("--encoding", help="CSV encoding, e.g. utf-8 or gb18030; default: try UTF-8, then GB18030")]
 Kind = Annotated[str, typer.Argument(metavar="KIND", help="Row kind (enterprise, award, release, milestone …) or all", show_default=False)]
 
 
+@writes
 def import_file(
     file: File,
     encoding: Encoding = None,

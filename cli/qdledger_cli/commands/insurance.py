@@ -7,12 +7,13 @@ from typing import Annotated
 import typer
 
 from qdledger_cli import options as opt
-from qdledger_cli.runtime import context, run, show_fields
+from qdledger_cli.runtime import context, run, show_fields, writes
 
 app = typer.Typer(help="青科保 insurance policies (保单登记). Example: qdledger insurance register P1 --enterprise E001 --premium 8万 --start 2025-03-01", no_args_is_help=True)
 
 
 @app.command("register")
+@writes
 def register(
     policy: Annotated[str, typer.Argument(metavar="POLICY", help="Your id for the policy, e.g. P2025-001")],
     enterprise: Annotated[str, typer.Option("--enterprise", help="Id of the insured party", show_default=False)],

@@ -7,13 +7,14 @@ from typing import Annotated
 import typer
 
 from qdledger_cli import options as opt
-from qdledger_cli.runtime import context, run, show_fields, show_table
+from qdledger_cli.runtime import context, run, show_fields, show_table, writes
 
 app = typer.Typer(help="Research-integrity cases: suspension, decisions, bans, repair (科研诚信案件). Example: qdledger integrity list --as-of 2027-01-01", no_args_is_help=True)
 CaseId = Annotated[str, typer.Argument(metavar="CASE", help="The case's id, e.g. C2026-003")]
 
 
 @app.command("open")
+@writes
 def open_(
     case: CaseId,
     party: Annotated[str, typer.Option("--party", help="Id of the party the case is about (责任主体)", show_default=False)],
@@ -36,6 +37,7 @@ def open_(
 
 
 @app.command("decide")
+@writes
 def decide(
     case: CaseId,
     severity: Annotated[str, typer.Option("--severity", help="较轻/minor, 较重/serious, 严重/grave, 特别严重/extreme (情节)", show_default=False)],
@@ -60,6 +62,7 @@ def decide(
 
 
 @app.command("repair")
+@writes
 def repair(
     case: CaseId,
     date: opt.Date,
@@ -80,6 +83,7 @@ def repair(
 
 
 @app.command("review")
+@writes
 def review(
     case: CaseId,
     date: opt.Date,

@@ -7,13 +7,14 @@ from typing import Annotated
 import typer
 
 from qdledger_cli import options as opt
-from qdledger_cli.runtime import context, run, show_fields
+from qdledger_cli.runtime import context, run, show_fields, writes
 
 app = typer.Typer(help="Loans a subsidy can pay on (贷款登记与还款). Example: qdledger loan show A", no_args_is_help=True)
 LoanId = Annotated[str, typer.Argument(metavar="LOAN", help="Your id for the loan, e.g. L2025-001")]
 
 
 @app.command("register")
+@writes
 def register(
     loan: LoanId,
     enterprise: Annotated[str, typer.Option("--enterprise", help="Id of the borrowing party", show_default=False)],
@@ -42,6 +43,7 @@ def register(
 
 
 @app.command("repaid")
+@writes
 def repaid(
     loan: LoanId,
     date: opt.Date,

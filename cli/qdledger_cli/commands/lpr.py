@@ -7,12 +7,13 @@ from typing import Annotated
 import typer
 
 from qdledger_cli import options as opt
-from qdledger_cli.runtime import context, run, show_table
+from qdledger_cli.runtime import context, run, show_table, writes
 
 app = typer.Typer(help="Loan Prime Rate fixings (贷款市场报价利率). Example: qdledger lpr list", no_args_is_help=True)
 
 
 @app.command("set")
+@writes
 def set_(
     month: Annotated[str, typer.Argument(metavar="YYYY-MM", help="Month of the fixing")],
     one_year: Annotated[str, typer.Option("--one-year", help="1-year LPR in percent, e.g. 3.00", show_default=False)],

@@ -7,13 +7,14 @@ from typing import Annotated
 import typer
 
 from qdledger_cli import options as opt
-from qdledger_cli.runtime import context, run, show_fields, show_table
+from qdledger_cli.runtime import context, run, show_fields, show_table, writes
 
 app = typer.Typer(help="Recoveries: orders, repayments, reversals (追回款). Example: qdledger recovery show G1", no_args_is_help=True)
 GrantId = Annotated[str, typer.Argument(metavar="GRANT", help="The grant's id, e.g. G2025-001")]
 
 
 @app.command("order")
+@writes
 def order(
     grants: Annotated[str, typer.Argument(metavar="GRANT[,GRANT...]", help="The grants the order names (one party)")],
     basis: Annotated[str, typer.Option("--basis", help="all (everything disbursed), amount (named, with --reason), proportional (matched funding, --planned/--actual), covenant (broken commitment, due in 6 months)", show_default=False)],
@@ -41,6 +42,7 @@ def order(
 
 
 @app.command("repay")
+@writes
 def repay(
     grant: GrantId, amount: opt.Amount, date: opt.Date, reference: opt.Reference = "",
     idempotency_key: opt.IdempotencyKey = None, dry_run: opt.DryRun = False, as_json: opt.Json = False,
@@ -55,6 +57,7 @@ def repay(
 
 
 @app.command("reverse")
+@writes
 def reverse(
     grant: GrantId,
     date: opt.Date,

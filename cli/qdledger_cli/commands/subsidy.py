@@ -7,7 +7,7 @@ from typing import Annotated
 import typer
 
 from qdledger_cli import options as opt
-from qdledger_cli.runtime import context, run, show_fields, show_table
+from qdledger_cli.runtime import context, run, show_fields, show_table, writes
 
 app = typer.Typer(help="Subsidies and awards: claim, pay, show (补贴与奖补：核定、拨付). Example: qdledger subsidy list --enterprise E001", no_args_is_help=True)
 ClaimId = Annotated[str, typer.Argument(metavar="CLAIM", help="The claim's id, as printed by subsidy claim")]
@@ -20,6 +20,7 @@ def _amount(text: str | None) -> int | None:
 
 
 @app.command("claim")
+@writes
 def claim(
     program: Annotated[str, typer.Argument(metavar="PROGRAM", help="Program id, e.g. tbd_interest_subsidy (see policy list)")],
     enterprise: Annotated[str, typer.Option("--enterprise", help="Id of the party claiming", show_default=False)],
@@ -60,6 +61,7 @@ def claim(
 
 
 @app.command("pay")
+@writes
 def pay(
     claim_id: ClaimId,
     date: opt.Date,

@@ -49,7 +49,8 @@ def check_stake(program: Program, stake: Fraction, approval: str, approved_up_to
         rule_id, ceiling.citation.short(),
         Text(f"财政资金持股 {percent(stake)}% 超过总股本的 {percent(ceiling.ceiling)}%",
              f"the fund's stake {percent(stake)}% is above {percent(ceiling.ceiling)}% of total share capital"),
-        hint=Text("降低持股比例，或以 --special-approval 记录特批文件", "lower the stake, or record the special approval with --special-approval"),
+        hint=Text(f"持股不超过 {percent(ceiling.ceiling)}%，或以 --special-approval 记录特批文件",
+                  f"keep the stake at or below {percent(ceiling.ceiling)}%, or record the special approval with --special-approval"),
         limit_percent=percent(ceiling.ceiling), requested_percent=percent(stake))
 
 
@@ -107,7 +108,8 @@ def check_discount(program: Program, party, day: date, discount: Fraction | None
         rule_id, need.citation.short(),
         Text(f"{party.key} 有未结题验收的市级项目 {', '.join(grants)}，股权投资须记录大于零的股价折扣",
              f"{party.key} has open municipal project(s) {', '.join(grants)}: the investment needs a negotiated price discount above zero"),
-        hint=Text("以 --discount 记录谈判确定的折扣（百分比）", "record the negotiated discount with --discount PCT"),
+        hint=Text("以 --discount 记录谈判确定的、大于 0% 的折扣（百分比），或待上述项目结题验收后再投资",
+                  "record the negotiated discount above 0% with --discount PCT, or invest once those projects are accepted"),
         open_grants=grants)
 
 
@@ -153,4 +155,5 @@ def check_pool(program: Program, available: int, amount: int, day: date) -> str:
         Text(f"{day} 循环滚动资金可用 {show_yuan(available)}，本次投资 {show_yuan(amount)}",
              f"the revolving pool has {show_yuan(available)} available on {day}; the investment needs {show_yuan(amount)}"),
         limit=available, used=0, requested=amount,
-        hint=Text("改用 --source budget（年度预算资金），或减少金额", "use --source budget (the annual budget), or invest less"))
+        hint=Text(f"从循环滚动资金最多投资 {show_yuan(available)}，或改用 --source budget（年度预算资金）",
+                  f"invest at most {show_yuan(available)} from the pool, or use --source budget (the annual budget)"))

@@ -64,7 +64,8 @@ def check_not_blocked(grant: GrantState, amount: int, day: date) -> None:
         grant.staging_rule, grant.staging_citation,
         Text(f"项目 {grant.grant_id} 的{name.zh}未通过，暂停拨付", f"grant {grant.grant_id}: the {name.en} failed; releases are stopped"),
         used=grant.disbursed, limit=grant.disbursed, requested=amount,
-        hint=Text(f"记录其后通过的{name.zh}后方可继续拨付", f"record a later passed {name.en} to resume releases"))
+        hint=Text(f"{name.zh}未通过（截至 {day}）；记录其后通过的{name.zh}后方可继续拨付，届时可拨付至当阶段上限",
+                  f"the {name.en} failed (as of {day}); record a later passed {name.en} to resume releases up to the stage's ceiling"))
 
 
 def check_within_ceiling(grant: GrantState, amount: int, day: date) -> None:
@@ -83,5 +84,12 @@ def check_within_ceiling(grant: GrantState, amount: int, day: date) -> None:
              f"{show_yuan(limit)}; disbursed {show_yuan(grant.disbursed)}, requested {show_yuan(amount)}, "
              f"excess {show_yuan(grant.disbursed + amount - limit)}"),
         limit=limit, used=grant.disbursed, requested=amount, stage=stage,
-        hint=NEXT_STEP.get(stage, Text(f"最多还可拨付 {show_yuan(max(0, limit - grant.disbursed))}",
-                                       f"at most {show_yuan(max(0, limit - grant.disbursed))} more can be released")))
+        hint=_headroom_hint(stage, max(0, limit - grant.disbursed)))
+
+
+def _headroom_hint(stage: str, room: int) -> Text:
+    """What is left under the stage's ceiling, and the milestone that raises it, if any."""
+    left = Text(f"本阶段最多还可拨付 {show_yuan(room)}", f"at most {show_yuan(room)} more can be released at this stage") \
+        if room else Text("本阶段额度已用完（可拨付 ¥0.00）", "this stage's ceiling is reached (¥0.00 left)")
+    step = NEXT_STEP.get(stage)
+    return Text(f"{left.zh}；{step.zh}", f"{left.en}; {step.en}") if step else left

@@ -144,7 +144,10 @@ def milestone_result(*, grant_id: str, milestone: str, result: str, day: date) -
                            field="date")
         if grant.terminated_on:
             raise RuleViolation(grant.staging_rule, grant.staging_citation,
-                                Text(f"项目 {grant_id} 已于 {grant.terminated_on} 终止", f"grant {grant_id} was terminated on {grant.terminated_on}"))
+                                Text(f"项目 {grant_id} 已于 {grant.terminated_on} 终止", f"grant {grant_id} was terminated on {grant.terminated_on}"),
+                                terminated_on=grant.terminated_on.isoformat(),
+                                hint=Text(f"项目自 {grant.terminated_on} 起已终止，不再记录评估或验收；终止前的日期也不能补记",
+                                          f"the grant is terminated from {grant.terminated_on}: no review result can be recorded for it"))
         party.record(MilestoneRecorded, grant_id=grant_id, milestone=milestone, result=result, **ctx.envelope(day))
         return grant_view(grant, party)
 

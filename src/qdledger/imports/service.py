@@ -68,8 +68,10 @@ def import_file(ledger: Ledger, ctx: Context, path: str | Path, *, encoding: str
     replayed = [bool(r.get("replayed")) for r in results]
     rows = [{"row": p.row, "kind": p.kind, "idempotency_key": p.key, "replayed": again}
             for p, again in zip(planned, replayed)]
+    explained = next((r for r in results if "would_record" in r), {})  # a dry run: the whole batch's events
     return {"file": path.name, "rows": total, "applied": replayed.count(False), "replayed": replayed.count(True),
-            "by_kind": dict(Counter(p.kind for p in planned)), "dry_run": ctx.dry_run, "results": rows}
+            "by_kind": dict(Counter(p.kind for p in planned)), "dry_run": ctx.dry_run, "results": rows,
+            **{k: explained[k] for k in ("would_record", "rules_applied") if k in explained}}
 
 
 def plan(path: Path, encoding: str | None = None) -> tuple[list[PlannedRow], list[dict[str, Any]]]:

@@ -27,7 +27,8 @@ def check_not_terminated(grant: GrantState, amount: int, day: date) -> None:
              f"grant {grant.grant_id} was terminated on {grant.terminated_on}; nothing more is released "
              f"(disbursed {show_yuan(grant.disbursed)}, requested {show_yuan(amount)})"),
         limit=grant.disbursed, used=grant.disbursed, requested=amount,
-        hint=Text("终止的项目不能恢复拨付", "a terminated grant cannot be released again"))
+        hint=Text(f"项目自 {grant.terminated_on} 起已终止，不能恢复拨付（可拨付 ¥0.00）",
+                  f"the grant is terminated from {grant.terminated_on} and cannot be released again (¥0.00 releasable)"))
 
 
 def check_not_suspended(grant: GrantState, amount: int, day: date) -> None:
@@ -39,8 +40,9 @@ def check_not_suspended(grant: GrantState, amount: int, day: date) -> None:
     if grant.suspended_by:
         cases = "、".join(sorted(grant.suspended_by))
         why = Text(f"诚信案件 {cases} 已暂停项目 {grant.grant_id} 的拨付", f"integrity case {cases} suspended releases of grant {grant.grant_id}")
-        hint = Text("作出处理决定（integrity decide）后，未终止的项目方可恢复拨付",
-                    "releases resume once the case is decided (integrity decide) and the grant is not terminated")
+        hint = Text(f"诚信案件 {cases} 作出处理决定（integrity decide）后，未终止的项目方可恢复拨付；暂停期间可拨付 ¥0.00",
+                    f"releases resume once case {cases} is decided (integrity decide) and the grant is not terminated; "
+                    f"¥0.00 is releasable meanwhile")
     else:
         case, start, end = windows[0]
         why = Text(f"{day} 处于诚信案件 {case} 的暂停拨付期（{start} 至 {end}，截止日不含）",
@@ -66,7 +68,8 @@ def check_applications_not_held(uow: Any, party: Any, program: Any, day: date) -
              f"integrity case {case.case_id} holds new applications of {party.key} from {case.opened_on}; "
              f"{program.name_en} requires good research credit (award date {day})"),
         case=case.case_id, held_from=case.opened_on.isoformat(),
-        hint=Text("作出处理决定（integrity decide）后再立项", "award once the case is decided (integrity decide)"))
+        hint=Text(f"诚信案件 {case.case_id} 自 {case.opened_on} 起暂停受理；作出处理决定（integrity decide）后再立项",
+                  f"case {case.case_id} holds applications from {case.opened_on}; award once it is decided (integrity decide)"))
 
 
 def check_not_banned(uow: Any, party: Any, program: Any, day: date) -> None:

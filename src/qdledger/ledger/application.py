@@ -245,8 +245,9 @@ class Ledger(Application):
             if problems:
                 raise BatchRefused(problems)
             if any(ctx.dry_run for ctx, _ in items):  # a dry run anywhere in a batch writes nothing
-                pending = [describe(e) for e in uow.pending()]
-                return [{**r, "dry_run": True, "would_record": pending} for r in results]
+                events = uow.pending()
+                pending, rules = [describe(e) for e in events], rules_applied(events)
+                return [{**r, "dry_run": True, "would_record": pending, "rules_applied": rules} for r in results]
             try:
                 self.save(*uow.touched.values())
             except IntegrityError:  # another writer took the same aggregate version or id first
@@ -352,6 +353,37 @@ def describe(event: Any) -> dict[str, Any]:
         body.update({k: yuan(v) if k in money else _plain(v) for k, v in event.payload().items()})
         body["postings"] = [[account, yuan(amount)] for account, amount in event.postings()]
     return body
+
+
+def rules_applied(events: list[Any]) -> list[dict[str, str | None]]:
+    """The policy rules the events of a decision name, each once, with its citation."""
+    from qdledger.audit.history import rules_of
+
+    found: dict[str, str | None] = {}
+    for event in events:
+        if not isinstance(event, LedgerEvent):
+            continue
+        payload = event.payload()
+        for rule in rules_of(payload):
+            found.setdefault(rule, _citation(rule, payload, event.business_date))
+    return [{"rule": rule, "citation": citation} for rule, citation in found.items()]
+
+
+def _citation(rule: str, payload: dict[str, Any], day: date) -> str | None:
+    """A rule's citation: the one the event carries beside it, else the policy in force on its date."""
+    for key, value in payload.items():
+        if value == rule and key.endswith("rule"):
+            cited = payload.get(key[:-len("rule")] + "citation")
+            if cited:
+                return cited
+    from qdledger.policy.loader import policy_book
+
+    program, _, key = rule.partition(".")
+    try:
+        found = policy_book().in_force(program, day).program.rule(key)
+    except LedgerError:
+        return None
+    return found.citation.short() if found is not None and getattr(found, "citation", None) else None
 
 
 def _plain(value: Any) -> Any:

@@ -127,7 +127,9 @@ class PolicyBook:
             f"{program_id}.validity", program.citation.short(),
             Text(f"{program.name_zh}在 {day} 不在有效期内（{window}）",
                  f"{program.name_en} is not in force on {day} (valid {window})"),
-            hint=Text("按有效期内的业务日期记录，或先登记新版政策", "use a business date inside the window, or add the new policy version"))
+            valid_from=program.valid_from.isoformat(), valid_to=program.valid_to.isoformat() if program.valid_to else None,
+            hint=Text(f"按有效期（{window}）内的业务日期记录，或先登记新版政策",
+                      f"use a business date inside {window}, or add the new policy version"))
 
     def all_latest(self) -> list[ProgramVersion]:
         return [self.versions[i][-1] for i in self.ids()]

@@ -136,6 +136,7 @@ def rate_for_month(ledger: Ledger, month: str, tenor: str = "one_year") -> tuple
         raise RuleViolation("reference.lpr", "全国银行间同业拆借中心 贷款市场报价利率（LPR）公告",
                             Text(f"缺少 {month} 的 LPR 报价（已知至 {known_through}）",
                                  f"no LPR fixing known for {month} (known through {known_through})"),
+                            month=month, known_through=known_through,
                             hint=Text(f"先用 qdledger lpr set {month} --one-year 利率 录入", f"record it first: qdledger lpr set {month} --one-year RATE"))
     in_force = [f for f in fixings if f.month <= month]
     if not in_force:

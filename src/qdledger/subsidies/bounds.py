@@ -160,8 +160,9 @@ def check_loan_years(book: SubsidyBook, program: Any, years: Fraction, trim: boo
                 Text(f"单家企业累计贴息不超过 {cap.years} 年：已贴息 {show_years(used)} 年，本次 {show_years(years)} 年，剩余 {show_years(remaining)} 年",
                      f"at most {cap.years} subsidised loan-years per party: {show_years(used)} used, this loan {show_years(years)}, "
                      f"{show_years(remaining)} left"),
-                hint=Text("加 --cap-to-headroom 只按剩余年限贴息", "add --cap-to-headroom to subsidise the remaining loan-years only")
-                if remaining else Text("贴息年限已用完", "the subsidised loan-years are used up"),
+                hint=Text(f"加 --cap-to-headroom 只按剩余 {show_years(remaining)} 年贴息",
+                          f"add --cap-to-headroom to subsidise the remaining {show_years(remaining)} loan-years only")
+                if remaining else Text(f"贴息年限 {cap.years} 年已用完", f"the {cap.years} subsidised loan-years are used up"),
                 loan_years_limit=str(cap.years), loan_years_used=show_years(used), loan_years_requested=show_years(years))
         cut = remaining if cut is None else min(cut, remaining)
     return cut
@@ -188,7 +189,9 @@ def check_claim_limits(book: SubsidyBook, program: Any, subject: Subject) -> lis
             raise RuleViolation(
                 rule_id, limit.citation.short(),
                 Text(f"{scope.zh}限 {limit.count} 次，已核定：{listed}", f"limited to {limit.count} award(s) {scope.en}; already: {listed}"),
-                hint=Text("同一范围内不能再次申报", "no further claim in this scope"), count_limit=limit.count, count_used=len(earlier))
+                hint=Text(f"{scope.zh}限 {limit.count} 次，已用 {len(earlier)} 次，不能再次申报",
+                          f"{limit.count} award(s) {scope.en}, {len(earlier)} used: no further claim in this scope"),
+                count_limit=limit.count, count_used=len(earlier))
         rows.append(row(rule_id, limit.scope, key, "count", limit.count, len(earlier) + 1, limit.citation.short()))
     return rows
 
@@ -221,6 +224,8 @@ def check_quotas(uow: Any, program: Any, subject: Subject) -> list[tuple[str, k.
                 rule_id, quota.citation.short(),
                 Text(f"名额已满：{scope.zh}（{where}）不超过 {quota.count} 项，已用 {used} 项",
                      f"quota full: at most {quota.count} {scope.en} ({where}), {used} taken"),
-                hint=Text("名额已用完，本范围内不能再核定", "no places left in this scope"), count_limit=quota.count, count_used=used)
+                hint=Text(f"{quota.count} 个名额已用完（剩余 0），本范围内不能再核定",
+                          f"all {quota.count} places are taken (0 left): none can be approved in this scope"),
+                count_limit=quota.count, count_used=used)
         taken.append((rule_id, quota, key, used))
     return taken

@@ -137,7 +137,11 @@ def refuse_lower(stacking: Stacking, program: Any, amount: int, granted: list[Cl
              f"就高不重复 (non-stacking): {where} already received {show_yuan(total)} under {under}; {program.name_en} would pay "
              f"{show_yuan(amount)}, which is not higher, so it is refused"),
         used=total, requested=amount,
-        hint=Text("只有更高的应得额才能补足差额", "only a higher entitlement can top up the difference"),
+        hint=Text(f"{under} 已核定 {show_yuan(total)}，为已得最高额；只有应得额高于 {show_yuan(total)} 的申报才能补足差额"
+                  f"（本项 {show_yuan(amount)}，可补足 {show_yuan(max(0, amount - total))}）",
+                  f"{show_yuan(total)} already granted under {under} is the highest so far; only an entitlement above "
+                  f"{show_yuan(total)} can top up the difference (this one {show_yuan(amount)}, top-up "
+                  f"{show_yuan(max(0, amount - total))})"),
         considered=rows)
 
 

@@ -127,7 +127,9 @@ class Decision:
             if rule.party_kinds is not None and self.party.party_kind not in rule.party_kinds:
                 raise RuleViolation(rule_id, rule.citation.short(),
                                     Text(f"{self.party.key} 的主体类型为 {self.party.party_kind}，本项目只支持 {'/'.join(rule.party_kinds)}",
-                                         f"{self.party.key} is a {self.party.party_kind}; this program supports {'/'.join(rule.party_kinds)}"))
+                                         f"{self.party.key} is a {self.party.party_kind}; this program supports {'/'.join(rule.party_kinds)}"),
+                                    party_kind=self.party.party_kind, party_kinds=list(rule.party_kinds),
+                                    hint=Text(f"由 {'/'.join(rule.party_kinds)} 类主体申请", f"the claimant must be a {' or '.join(rule.party_kinds)}"))
         check_award_eligibility(self.uow, self.party, self.program, self.day)
 
     def _attested(self) -> list[str]:
@@ -232,7 +234,8 @@ def pay(*, claim_id: str, day: date, amount: int | None = None) -> Command:
                                 Text(f"{claim_id} 尚未拨付 {show_yuan(claim_.outstanding)}，本次 {show_yuan(paying)}",
                                      f"{claim_id} has {show_yuan(claim_.outstanding)} outstanding; requested {show_yuan(paying)}"),
                                 limit=claim_.payable, used=claim_.paid, requested=paying,
-                                hint=Text("拨付额不能超过核定未拨付额", "a payment cannot exceed the approved amount still unpaid"))
+                                hint=Text(f"拨付额应大于零且不超过核定未拨付额 {show_yuan(claim_.outstanding)}",
+                                          f"pay more than zero and at most the {show_yuan(claim_.outstanding)} still unpaid"))
         party.record(SubsidyPaid, claim_id=claim_id, amount=paying, **ctx.envelope(day))
         return claim_view(claim_, party.key)
 

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import math
+from fractions import Fraction
 from typing import Any
 
 from qdledger.errors import BadInput, RuleViolation
 from qdledger.i18n import Text
-from qdledger.money import round_half_up, show_yuan, yuan
+from qdledger.money import percent, round_half_up, show_yuan, yuan
 from qdledger.policy import kinds_subsidy as k
 from qdledger.subsidies.calc import Entitlement, Facts, need, pct
 
@@ -31,7 +33,9 @@ def check_min_base(rule_id: str, rule: Any, facts: Facts) -> None:
                             Text(f"基数 {show_yuan(base)} 未达到门槛 {show_yuan(rule.min_base)}",
                                  f"the base {show_yuan(base)} is below the threshold {show_yuan(rule.min_base)}"),
                             limit=rule.min_base, requested=base,
-                            hint=Text("基数达到门槛后方可申请", "a claim qualifies once the base reaches the threshold"))
+                            hint=Text(f"基数达到 {show_yuan(rule.min_base)}（还差 {show_yuan(rule.min_base - base)}）后方可申请",
+                                      f"a claim qualifies once the base reaches {show_yuan(rule.min_base)} "
+                                      f"({show_yuan(rule.min_base - base)} short)"))
 
 
 def check_min_share(rule_id: str, rule: Any, facts: Facts) -> None:
@@ -42,9 +46,14 @@ def check_min_share(rule_id: str, rule: Any, facts: Facts) -> None:
     revenue = need(facts.revenue, "--revenue", Text("主营业务收入", "the main-business revenue"))
     if revenue <= 0 or base * 1 < rule.min_share * revenue:
         share = f"{show_yuan(base)} / {show_yuan(revenue)}"
+        needed = math.ceil(rule.min_share * max(revenue, 0))
         raise RuleViolation(rule_id, rule.citation.short(),
                             Text(f"比重 {share} 低于 {pct(rule.min_share)}", f"the share {share} is below {pct(rule.min_share)}"),
-                            hint=Text("比重达到要求后方可申请", "a claim qualifies once the share reaches the threshold"))
+                            limit_percent=percent(rule.min_share),
+                            requested_percent=percent(Fraction(base, revenue)) if revenue > 0 else None,
+                            hint=Text(f"比重达到 {pct(rule.min_share)} 后方可申请（按本次收入，基数至少 {show_yuan(needed)}）",
+                                      f"a claim qualifies once the share reaches {pct(rule.min_share)} "
+                                      f"(with this revenue, a base of at least {show_yuan(needed)})"))
 
 
 def fixed_amount(rule_id: str, rule: k.FixedAmount, facts: Facts) -> Entitlement:

@@ -71,7 +71,10 @@ def tiered(rule_id: str, rule: k.Tiered, facts: Facts) -> Entitlement:
     raise RuleViolation(rule_id, rule.citation.short(),
                         Text("不符合任何档次的条件：" + "；".join(r.zh for r in reasons),
                              "no tier's conditions hold: " + "; ".join(r.en for r in reasons)),
-                        requested=base, hint=Text("档次条件见 qdledger policy show", "see the tiers with qdledger policy show"))
+                        requested=base,
+                        hint=Text("须满足某一档次的全部条件（" + "；".join(r.zh for r in reasons) + "）；档次表见 qdledger policy show",
+                                  "meet every condition of one tier (" + "; ".join(r.en for r in reasons)
+                                  + "); see the tiers with qdledger policy show"))
 
 
 def _pay(rule: k.Tiered, tier: k.Tier, base: int, prior: int | None) -> Entitlement:
