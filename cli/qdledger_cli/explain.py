@@ -36,22 +36,32 @@ def before_result(result: dict[str, Any], key: str | None) -> None:
 
 
 def _show_events(events: list[dict[str, Any]]) -> None:
-    from qdledger.ledger.event_names import event_name
     from qdledger_cli.runtime import show_table
 
-    rows = [[str(n), event_name(e["type"]), e["business_date"], _key_fields(e)] for n, e in enumerate(events, 1)]
+    rows = [[str(n), _event_name(e["type"]), e["business_date"], _key_fields(e)] for n, e in enumerate(events, 1)]
     show_table(tr("将记录的事件", "Events that would be recorded"),
                ["#", tr("事件", "event"), tr("业务日期", "date"), tr("要点", "key fields")], rows)
 
 
+def _event_name(type_name: str) -> str:
+    """The fact's name in the run's language, followed by its class name."""
+    from qdledger.labels import label
+
+    shown = label("event", type_name)
+    return type_name if shown == type_name else f"{shown} ({type_name})"
+
+
 def _key_fields(event: dict[str, Any]) -> str:
+    from qdledger.labels import label
+    from qdledger_cli.display import cell
+
     money = _money_fields(event["type"])
     shown = []
     for name, value in event.items():
         if name in SKIPPED_FIELDS or name.endswith(("rule", "citation")) or value in (None, "", [], {}) \
                 or isinstance(value, (list, dict)):
             continue
-        shown.append(f"{name} {show_money(value) if name in money else value}")
+        shown.append(f"{label('field', name)} {show_money(value) if name in money else cell(name, value)}")
     return "\n".join(shown) or "—"
 
 
