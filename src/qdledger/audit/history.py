@@ -12,7 +12,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from qdledger.audit.decode import Decoder
+from qdledger.audit.decode import Decoder, collector_paused
 from qdledger.audit.figures import Running, accounts_json, figures_json
 from qdledger.audit.rows import event_store
 from qdledger.errors import BadInput, UnknownId
@@ -27,6 +27,11 @@ ENTITY_KINDS = ("enterprise", "grant", "case", "position", "loan")
 
 
 def history(ledger: Ledger, entity: str, as_of: date | None = None, known_at: datetime | None = None) -> dict[str, Any]:
+    with collector_paused():  # a long history builds thousands of small dicts and lists
+        return _history(ledger, entity, as_of, known_at)
+
+
+def _history(ledger: Ledger, entity: str, as_of: date | None, known_at: datetime | None) -> dict[str, Any]:
     kind, key = resolve_entity(ledger, entity)
     party = key if kind == "enterprise" else ledger.read().get(kind, key).owner
     events = entity_events(ledger, party, None if kind == "enterprise" else f"{kind}:{key}")
