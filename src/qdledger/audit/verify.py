@@ -17,7 +17,7 @@ from qdledger.audit import checks as registry
 from qdledger.audit.chain import GENESIS, links, seal
 from qdledger.audit.checks import Problem, Replayed
 from qdledger.audit.decode import Decoder, collector_paused
-from qdledger.audit.rows import Link, Row, event_store
+from qdledger.audit.rows import EventStore, Link, Row, event_store
 from qdledger.i18n import Text
 from qdledger.ledger.events import LedgerEvent
 
@@ -77,13 +77,22 @@ def verify_ledger(ledger: Any, digest: tuple[int | None, str] | None = None, pro
     try:
         sealed = store.last_link()
         end = max(store.last_position(), sealed[0] if sealed else 0)  # later saves are not this run's
-        kept = (link for page in store.links() for link in page if link[0] <= end)
-        report = verify_rows(store.pages(0, end), kept, Decoder(ledger) if replay else None, digest, progress)
+        report = verify_rows(store.pages(0, end), _kept_upto(store, end), Decoder(ledger) if replay else None, digest, progress)
         if report.ok:
             report.sealed = seal(ledger, store)
         return report
     finally:
         store.close()
+
+
+def _kept_upto(store: EventStore, end: int) -> Iterator[Link]:
+    """The kept links in order, up to ``end`` (links sealed by a save during this run are not its)."""
+    for page in store.links():
+        if page[-1][0] <= end:
+            yield from page
+        else:
+            yield from (link for link in page if link[0] <= end)
+            return
 
 
 def verify_rows(pages: Iterable[list[Row]], kept: Iterable[Link], decoder: Decoder | None,
