@@ -77,7 +77,8 @@ def verify_ledger(ledger: Any, digest: tuple[int | None, str] | None = None, pro
     try:
         sealed = store.last_link()
         end = max(store.last_position(), sealed[0] if sealed else 0)  # later saves are not this run's
-        report = verify_rows(store.pages(0, end), _kept_upto(store, end), Decoder(ledger) if replay else None, digest, progress)
+        report = verify_rows(store.pages(0, end), _kept_upto(store, end), Decoder(ledger) if replay else None,
+                             digest, progress)
         if report.ok:
             report.sealed = seal(ledger, store)
         return report

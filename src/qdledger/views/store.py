@@ -77,7 +77,8 @@ def catch_up(ledger: Any, path: str | Path, progress: Callable[[int], None] | No
         db.close()
 
 
-def _apply_pages(conn: sqlite3.Connection, store: EventStore, decode: Decoder, page: int, progress: Callable[[int], None] | None) -> int:
+def _apply_pages(conn: sqlite3.Connection, store: EventStore, decode: Decoder, page: int,
+                 progress: Callable[[int], None] | None) -> int:
     """Each page of events after the tracked position in its own transaction; how many were applied."""
     keys = {t.name: t.pk for t in TABLES if isinstance(t.pk, str)}
     parties = dict(conn.execute("SELECT aggregate_id, id FROM enterprises").fetchall())
