@@ -74,10 +74,12 @@ def resolve_entity(ledger: Ledger, entity: str) -> tuple[str, str]:
             return kind, key
         raise UnknownId(Text(f"未找到{NOUNS[kind].zh}：{key}", f"unknown {NOUNS[kind].en}: {key}"), id=key)
     key = kind
-    found = [k for k in ENTITY_KINDS if _exists(ledger, k, key)]
+    if _exists(ledger, "enterprise", key):  # a party's id wins: no other kind need be looked up
+        return "enterprise", key
+    found = [k for k in ENTITY_KINDS if k != "enterprise" and _exists(ledger, k, key)]
     if not found:
         raise UnknownId(Text(f"未找到：{key}", f"nothing in the ledger is called {key}"), id=key)
-    if len(found) > 1 and found[0] != "enterprise":
+    if len(found) > 1:
         raise BadInput(Text(f"{key} 有多种含义：{', '.join(f'{k}:{key}' for k in found)}，请写明",
                             f"{key} is ambiguous: {', '.join(f'{k}:{key}' for k in found)}; say which"), field="entity")
     return found[0], key
