@@ -12,7 +12,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from qdledger.audit.decode import Decoder
+from qdledger.audit.decode import Decoder, collector_paused
 from qdledger.audit.figures import Running, accounts_json, figures_json
 from qdledger.audit.rows import event_store
 from qdledger.errors import BadInput, UnknownId
@@ -27,6 +27,11 @@ ENTITY_KINDS = ("enterprise", "grant", "case", "position", "loan")
 
 
 def history(ledger: Ledger, entity: str, as_of: date | None = None, known_at: datetime | None = None) -> dict[str, Any]:
+    with collector_paused():  # a long history builds thousands of small dicts and lists
+        return _history(ledger, entity, as_of, known_at)
+
+
+def _history(ledger: Ledger, entity: str, as_of: date | None, known_at: datetime | None) -> dict[str, Any]:
     kind, key = resolve_entity(ledger, entity)
     party = key if kind == "enterprise" else ledger.read().get(kind, key).owner
     events = entity_events(ledger, party, None if kind == "enterprise" else f"{kind}:{key}")
@@ -69,10 +74,12 @@ def resolve_entity(ledger: Ledger, entity: str) -> tuple[str, str]:
             return kind, key
         raise UnknownId(Text(f"未找到{NOUNS[kind].zh}：{key}", f"unknown {NOUNS[kind].en}: {key}"), id=key)
     key = kind
-    found = [k for k in ENTITY_KINDS if _exists(ledger, k, key)]
+    if _exists(ledger, "enterprise", key):  # a party's id wins: no other kind need be looked up
+        return "enterprise", key
+    found = [k for k in ENTITY_KINDS if k != "enterprise" and _exists(ledger, k, key)]
     if not found:
         raise UnknownId(Text(f"未找到：{key}", f"nothing in the ledger is called {key}"), id=key)
-    if len(found) > 1 and found[0] != "enterprise":
+    if len(found) > 1:
         raise BadInput(Text(f"{key} 有多种含义：{', '.join(f'{k}:{key}' for k in found)}，请写明",
                             f"{key} is ambiguous: {', '.join(f'{k}:{key}' for k in found)}; say which"), field="entity")
     return found[0], key

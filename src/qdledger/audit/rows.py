@@ -133,6 +133,10 @@ class SQLiteStore(EventStore):
         self.conn.execute("COMMIT")
 
 
+HEX_ID = "replace(originator_id::text, '-', '')"
+"""The aggregate id as 32 lowercase hex digits, as ``UUID.hex`` spells it, made by the server."""
+
+
 class PostgresStore(EventStore):
     """The ledger's PostgreSQL schema, read through the application's own connection pool."""
 
@@ -162,9 +166,9 @@ class PostgresStore(EventStore):
 
         where = sql.SQL("notification_id > %s") + (sql.SQL(" AND notification_id <= %s") if upto is not None else sql.SQL(""))
         params = (after, upto, page) if upto is not None else (after, page)
-        statement = sql.SQL("SELECT notification_id, originator_id, originator_version, topic, state FROM {} WHERE ") \
+        statement = sql.SQL(f"SELECT notification_id, {HEX_ID}, originator_version, topic, state FROM {{}} WHERE ") \
             .format(self.events) + where + sql.SQL(" ORDER BY notification_id LIMIT %s")
-        return [(p, o.hex, v, t, bytes(s)) for p, o, v, t, s in self._query(statement, params)]
+        return self._query(statement, params)
 
     def last_position(self) -> int:
         from psycopg import sql
@@ -181,9 +185,9 @@ class PostgresStore(EventStore):
     def rows_of(self, originator_id: Any) -> list[Row]:
         from psycopg import sql
 
-        statement = sql.SQL("SELECT notification_id, originator_id, originator_version, topic, state FROM {} "
+        statement = sql.SQL(f"SELECT notification_id, {HEX_ID}, originator_version, topic, state FROM {{}} "
                             "WHERE originator_id = %s ORDER BY originator_version").format(self.events)
-        return [(p, o.hex, v, t, bytes(s)) for p, o, v, t, s in self._query(statement, (originator_id,))]
+        return self._query(statement, (originator_id,))
 
     def _ensure_chain(self) -> None:
         if self._chain_ready:

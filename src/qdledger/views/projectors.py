@@ -68,34 +68,43 @@ def projects(*classes: type) -> Callable[[Projector], Projector]:
     return register
 
 
-_resolved: dict[type, list[Projector]] = {}
+Kind = tuple[bool, bool, str, list[Projector]]
+"""What the generic projector needs of an event class: registers a party, is a ledger fact, its
+name in the events table, and its own projectors."""
+_kinds: dict[type, Kind] = {}
 
 
-def projectors_for(cls: type) -> list[Projector]:
-    found = _resolved.get(cls)
+def kind_of(cls: type) -> Kind:
+    found = _kinds.get(cls)
     if found is None:
-        found = _resolved[cls] = [p for klass in reversed(cls.__mro__) for p in PROJECTORS.get(klass, [])]
+        ledger_fact = issubclass(cls, LedgerEvent)
+        found = _kinds[cls] = (issubclass(cls, Enterprise.Registered), ledger_fact,
+                               cls.__name__ if ledger_fact else cls.__qualname__,
+                               [p for klass in reversed(cls.__mro__) for p in PROJECTORS.get(klass, [])])
     return found
 
 
-def project(event: Any, view: Projection, raw_state: bytes, topic: str) -> None:
-    """The generic part every event gets, then the projectors of its class."""
-    oid = event.originator_id.hex
-    if isinstance(event, Enterprise.Registered):
+def project(event: Any, view: Projection, raw_state: bytes, topic: str, oid: str | None = None) -> None:
+    """The generic part every event gets, then the projectors of its class (``oid``: the
+    aggregate id as 32 hex digits, when the caller has it already)."""
+    registers, ledger_fact, name, projectors = kind_of(type(event))
+    if oid is None:
+        oid = event.originator_id.hex
+    if registers:
         view.parties[oid] = event.key
     party = view.party = view.parties.get(oid)
     state = raw_state.decode("utf-8", "replace")
     recorded = view.recorded_at = event.timestamp.isoformat()
-    if isinstance(event, LedgerEvent):
+    if ledger_fact:
         entities = event.entity_keys()
         day = event.business_date.isoformat()
-        view.events.append((view.position, oid, event.originator_version, type(event).__name__, topic, party,
+        view.events.append((view.position, oid, event.originator_version, name, topic, party,
                             ",".join(entities), day, recorded, event.actor, event.reference, state))
         _post(event, view, entities[0] if entities else None, day)
     else:
-        view.events.append((view.position, oid, event.originator_version, type(event).__qualname__, topic, party, "",
+        view.events.append((view.position, oid, event.originator_version, name, topic, party, "",
                             None, recorded, None, None, state))
-    for projector in projectors_for(type(event)):
+    for projector in projectors:
         projector(event, view)
 
 

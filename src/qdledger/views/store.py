@@ -9,14 +9,15 @@ fresh file beside the old one and swaps it in, so readers never see a half-built
 from __future__ import annotations
 
 import os
+import sqlite3
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import sqlite_utils
 
-from qdledger.audit.decode import Decoder
-from qdledger.audit.rows import PAGE, event_store
+from qdledger.audit.decode import Decoder, collector_paused
+from qdledger.audit.rows import PAGE, EventStore, event_store
 from qdledger.views.batch import Batch
 from qdledger.views.projectors import Projection, project
 from qdledger.views.tables import TABLES
@@ -52,7 +53,11 @@ def _not_null(table) -> set[str]:
 
 
 def position(db: sqlite_utils.Database) -> int:
-    row = db.conn.execute(f"SELECT position FROM {TRACKING} WHERE name = ?", (NAME,)).fetchone()
+    return _tracked(db.conn)
+
+
+def _tracked(conn: sqlite3.Connection) -> int:
+    row = conn.execute(f"SELECT position FROM {TRACKING} WHERE name = ?", (NAME,)).fetchone()
     return row[0] if row else 0
 
 
@@ -72,39 +77,43 @@ def catch_up(ledger: Any, path: str | Path, progress: Callable[[int], None] | No
     for pragma in pragmas:
         db.conn.execute(f"PRAGMA {pragma}")
     store = event_store(ledger)
-    decode = Decoder(ledger)
-    keys = {t.name: t.pk for t in TABLES if isinstance(t.pk, str)}
-    applied = 0
     try:
-        conn = db.conn
-        parties = dict(conn.execute("SELECT aggregate_id, id FROM enterprises").fetchall())
-        while True:
-            conn.execute("BEGIN IMMEDIATE")
-            try:
-                start = position(db)
-                rows = next(store.pages(start, page=page), [])
-                if rows:
-                    view = Projection(Batch(keys), parties)
-                    for row in rows:
-                        view.position = row[0]
-                        project(decode(row), view, row[4], row[3])
-                    view.finish()
-                    view.batch.flush(conn)
-                    conn.execute(f"INSERT INTO {TRACKING} (name, position) VALUES (?, ?) "
-                                 "ON CONFLICT(name) DO UPDATE SET position = excluded.position", (NAME, rows[-1][0]))
-                conn.execute("COMMIT")
-            except BaseException:
-                conn.execute("ROLLBACK")
-                raise
-            if not rows:
-                break
-            applied += len(rows)
-            if progress:
-                progress(len(rows))
+        with collector_paused():
+            applied = _apply_pages(db.conn, store, Decoder(ledger), page, progress)
         return {"views": str(path), "position": position(db), "applied": applied}
     finally:
         store.close()
         db.close()
+
+
+def _apply_pages(conn: sqlite3.Connection, store: EventStore, decode: Decoder, page: int,
+                 progress: Callable[[int], None] | None) -> int:
+    """Each page of events after the tracked position in its own transaction; how many were applied."""
+    keys = {t.name: t.pk for t in TABLES if isinstance(t.pk, str)}
+    parties = dict(conn.execute("SELECT aggregate_id, id FROM enterprises").fetchall())
+    applied = 0
+    while True:
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            rows = next(store.pages(_tracked(conn), page=page), [])
+            if rows:
+                view = Projection(Batch(keys), parties)
+                for row in rows:
+                    view.position = row[0]
+                    project(decode(row), view, row[4], row[3], row[1])
+                view.finish()
+                view.batch.flush(conn)
+                conn.execute(f"INSERT INTO {TRACKING} (name, position) VALUES (?, ?) "
+                             "ON CONFLICT(name) DO UPDATE SET position = excluded.position", (NAME, rows[-1][0]))
+            conn.execute("COMMIT")
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
+        if not rows:
+            return applied
+        applied += len(rows)
+        if progress:
+            progress(len(rows))
 
 
 def rebuild(ledger: Any, path: str | Path, progress: Callable[[int], None] | None = None) -> dict[str, Any]:
