@@ -29,9 +29,9 @@ def cache_dir() -> Path | None:
     return Path(base) / "qdledger"
 
 
-def _stamps(folder: Path, pattern: str) -> list[tuple[str, int, int, int]]:
+def _stamps(paths: list[Path]) -> list[tuple[str, int, int, int]]:
     stamps = []
-    for path in sorted(folder.glob(pattern)):
+    for path in sorted(paths):
         stat = path.stat()
         stamps.append((path.name, stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns))
     return stamps
@@ -41,8 +41,9 @@ def book_key(root: Path) -> str:
     """What the cached book depends on: version, folder, program files, and the validating code."""
     from qdledger import __version__
 
-    code = Path(__file__).resolve().parent
-    parts = (__version__, str(root.resolve()), _stamps(root / "programs", "*.toml"), _stamps(code, "*.py"))
+    here = Path(__file__).resolve().parent
+    code = [*here.glob("*.py"), here.parent / "money.py"]  # the rule kinds, and the amounts they parse
+    parts = (__version__, str(root.resolve()), _stamps(list((root / "programs").glob("*.toml"))), _stamps(code))
     return hashlib.sha256(repr(parts).encode()).hexdigest()
 
 
