@@ -10,6 +10,7 @@ import json
 import os
 import subprocess
 import sys
+import tempfile
 import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -22,6 +23,8 @@ from qdledger.ledger.storage import open_ledger
 POSTGRES_URL = os.environ.get("QDLEDGER_TEST_POSTGRES", "postgresql://postgres@127.0.0.1:5432/test")
 BACKENDS = [b.strip() for b in os.environ.get("QDLEDGER_TEST_BACKENDS", "sqlite").split(",") if b.strip()]
 QDLEDGER = str(Path(sys.executable).parent / "qdledger")
+# the validated policy book is cached between runs; the suite keeps its own cache, not the user's
+os.environ.setdefault("QDLEDGER_CACHE_DIR", tempfile.mkdtemp(prefix="qdledger-test-cache-"))
 
 
 def _postgres_schema_url() -> tuple[str, str]:

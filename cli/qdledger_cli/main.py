@@ -6,9 +6,57 @@ from typing import Annotated
 
 import typer
 
-from qdledger_cli.commands import audit, demo, docs, enterprise, equity, export, grant, guarantee, history, imports
-from qdledger_cli.commands import insurance, integrity, loan, lpr, policy, recovery, report, subsidy, views
+from qdledger_cli.lazy import Entry, lazy_group
 from qdledger_cli.runtime import session
+
+# Every top-level command, in the order of the help listing; imported only when invoked.
+# The help is the first paragraph of the command's own (a test keeps the two equal).
+COMMANDS = (
+    Entry("demo", "qdledger_cli.commands.demo:demo",
+          "Walk a realistic fund history: registrations, a staged grant, refusals explained, trial balance (演示). Example: qdledger demo"),
+    Entry("digest", "qdledger_cli.commands.audit:digest",
+          "Print the chain's position and digest, to keep outside the system (摘要). Example: qdledger digest --out kept-digest.txt"),
+    Entry("verify", "qdledger_cli.commands.audit:verify",
+          "Recompute the chain, replay every aggregate, re-check every invariant; exit 1 naming the first bad position (核验). Example: qdledger verify --digest 1234:9f2c…"),
+    Entry("history", "qdledger_cli.commands.history:history",
+          "Show an entity's history with the rules behind each amount and running totals (历史). Example: qdledger history grant:G1 --as-of 2025-12-31"),
+    Entry("rebuild", "qdledger_cli.commands.views:rebuild",
+          "Build the read-model file anew from the whole event log (重建查询库). Example: qdledger rebuild --json"),
+    Entry("import", "qdledger_cli.commands.imports:import_file",
+          "Import a batch file: check every row, report every problem by row, then record all rows at once or none (批量导入). Re-importing a file records nothing new. Example: qdledger import releases.csv"),
+    Entry("import-template", "qdledger_cli.commands.imports:import_template",
+          "Write a template for batch files: the header and one example row per kind, and list the columns (导入模板). Example: qdledger import-template release --out releases.csv"),
+    Entry("enterprise", "qdledger_cli.commands.enterprise:app",
+          "Parties: enterprises, institutes, universities, platforms (主体登记与查询)"),
+    Entry("grant", "qdledger_cli.commands.grant:app",
+          "Grants paid in stages (项目资助：立项、分期拨付、中期评估、验收)"),
+    Entry("equity", "qdledger_cli.commands.equity:app",
+          "拨改投 equity positions and exit concessions (股权投资与收益让渡)"),
+    Entry("policy", "qdledger_cli.commands.policy:app",
+          "Policies as data, with citations (政策规则)"),
+    Entry("lpr", "qdledger_cli.commands.lpr:app",
+          "Loan Prime Rate fixings (贷款市场报价利率)"),
+    Entry("report", "qdledger_cli.commands.report:app",
+          "Reports (报表)"),
+    Entry("docs", "qdledger_cli.commands.docs:app",
+          "Generate documentation pages from the code and policies (生成文档)"),
+    Entry("integrity", "qdledger_cli.commands.integrity:app",
+          "Research-integrity cases: suspension, decisions, bans, repair (科研诚信案件)"),
+    Entry("recovery", "qdledger_cli.commands.recovery:app",
+          "Recoveries: orders, repayments, reversals (追回款)"),
+    Entry("loan", "qdledger_cli.commands.loan:app",
+          "Loans a subsidy can pay on (贷款登记与还款)"),
+    Entry("guarantee", "qdledger_cli.commands.guarantee:app",
+          "Credit-enhancement fees a subsidy can pay on (担保/保险增信登记)"),
+    Entry("insurance", "qdledger_cli.commands.insurance:app",
+          "青科保 insurance policies (保单登记)"),
+    Entry("subsidy", "qdledger_cli.commands.subsidy:app",
+          "Subsidies and awards: claim, pay, show (补贴与奖补：核定、拨付)"),
+    Entry("views", "qdledger_cli.commands.views:app",
+          "Read models: SQLite tables for any SQLite tool or Datasette (查询库)"),
+    Entry("export", "qdledger_cli.commands.export:app",
+          "Exports for auditors: CSV, JSON, XLSX and the auditor bundle (导出)"),
+)
 
 app = typer.Typer(
     name="qdledger",
@@ -16,32 +64,11 @@ app = typer.Typer(
          "Every write is checked against the cited policy rules before anything is recorded. "
          "Example: qdledger demo",
     no_args_is_help=True,
+    cls=lazy_group(COMMANDS),
     pretty_exceptions_enable=False,
     add_completion=True,
     rich_markup_mode=None,  # plain help: importing rich to format it would double the start-up time
 )
-app.add_typer(enterprise.app, name="enterprise")
-app.add_typer(grant.app, name="grant")
-app.add_typer(equity.app, name="equity")
-app.add_typer(policy.app, name="policy")
-app.add_typer(lpr.app, name="lpr")
-app.add_typer(report.app, name="report")
-app.add_typer(docs.app, name="docs")
-app.add_typer(integrity.app, name="integrity")
-app.add_typer(recovery.app, name="recovery")
-app.add_typer(loan.app, name="loan")
-app.add_typer(guarantee.app, name="guarantee")
-app.add_typer(insurance.app, name="insurance")
-app.add_typer(subsidy.app, name="subsidy")
-app.command("demo")(demo.demo)
-app.command("digest")(audit.digest)
-app.command("verify")(audit.verify)
-app.command("history")(history.history)
-app.command("rebuild")(views.rebuild)
-app.add_typer(views.app, name="views")
-app.add_typer(export.app, name="export")
-app.command("import")(imports.import_file)
-app.command("import-template")(imports.import_template)
 
 
 def _version(value: bool) -> None:

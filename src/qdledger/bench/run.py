@@ -339,7 +339,20 @@ def cli_fixtures(ledger: Any, stats: Stats) -> Fixtures:
     return fixtures
 
 
+def compile_bytecode() -> None:
+    """Byte-compile qdledger's modules first, as installing a wheel does: started with
+    ``PYTHONDONTWRITEBYTECODE``, every process would otherwise compile every module from source."""
+    import compileall
+
+    import qdledger
+    import qdledger_cli
+
+    for package in (qdledger, qdledger_cli):
+        compileall.compile_dir(os.path.dirname(package.__file__), quiet=2)
+
+
 def end_to_end(location: str, result: Result, stats: Stats, fixtures: Fixtures, runs: int, help_runs: int) -> None:
+    compile_bytecode()
     base = ["--ledger", location]
     if fixtures.release_grant:
         walls, cpus, done = time_cli(base + ["grant", "release", fixtures.release_grant, "--amount", "0.01",

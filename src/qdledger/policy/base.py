@@ -36,7 +36,7 @@ Ratio = Annotated[Fraction, BeforeValidator(_ratio), PlainSerializer(show_ratio,
 
 
 class Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
 
 class Citation(Strict):

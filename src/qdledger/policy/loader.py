@@ -153,7 +153,9 @@ def load_book(root: Path | None = None) -> PolicyBook:
 
 @lru_cache(maxsize=4)
 def _cached_book(root: str) -> PolicyBook:
-    return load_book(Path(root))
+    from qdledger.policy.cache import cached
+
+    return cached(Path(root), load_book)
 
 
 def policy_book() -> PolicyBook:
