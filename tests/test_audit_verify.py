@@ -73,3 +73,12 @@ def test_cli_digest_and_verify(cli):
     assert human.code == 1 and f"first bad position {kept['position']}" in human.stdout
     bad = cli("verify", "--digest", "nonsense")
     assert bad.code == 2 and bad.error["code"] == "bad_input"
+
+
+def test_every_check_verify_runs_says_what_it_looks_at(ledger):
+    from qdledger.audit.checks import describe
+    from qdledger.audit.verify import verify_ledger
+
+    names = [c["name"] for c in verify_ledger(ledger).as_dict()["checks"]]
+    assert "chain" in names and "trial_balance" in names
+    assert [n for n in names if describe(n) is None] == []

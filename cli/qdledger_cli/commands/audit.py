@@ -74,6 +74,20 @@ def _render_digest(result: dict) -> None:
     say(tr("摘要", "digest") + f" {result['position']}:{result['digest']}")
 
 
+def _show_checks(checks: list[dict]) -> None:
+    from qdledger.audit.checks import describe
+    from qdledger.i18n import tr
+    from qdledger_cli.runtime import session, show_table
+
+    if session.quiet:
+        return
+    rows = []
+    for check in checks:
+        text = describe(check["name"])
+        rows.append([check["name"], text.render() if text else "—", str(check["problems"])])
+    show_table(tr("已执行的检查", "Checks run"), [tr("检查", "check"), tr("内容", "what it looks at"), tr("问题", "problems")], rows)
+
+
 def _render_verify(result: dict) -> None:
     from qdledger.i18n import tr
 
@@ -81,7 +95,7 @@ def _render_verify(result: dict) -> None:
         say(tr(f"核验通过：{result['events']} 个事件，{result['aggregates']} 个聚合，链至位置 {result['position']}",
                f"verified: {result['events']} events, {result['aggregates']} aggregates, chain through position {result['position']}")
             + (tr("（含摘要）", " (digest matched)") if result["digest_matched"] else ""))
-        say(tr("检查", "checks") + ": " + ", ".join(c["name"] for c in result["checks"]))
+        _show_checks(result["checks"])
         return
     lines = [tr(f"核验未通过：首个问题位置 {result['first_bad_position']}", f"verification FAILED: first bad position {result['first_bad_position']}")]
     lines += [f"  [{p['check']}] " + (f"@{p['position']} " if p["position"] is not None else "") + p["message"] for p in result["problems"][:20]]

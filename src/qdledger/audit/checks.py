@@ -140,3 +140,20 @@ LEDGER_CHECKS: list[Check] = [
     Check("ids_indexed", Text("每个编号索引指向持有它的主体", "every id points at the party that holds it"), check_ids_indexed),
 ]
 """Checks over the whole replayed ledger, in order; capabilities append theirs."""
+
+DESCRIPTIONS: dict[str, Text] = {
+    "chain": Text("逐位重算哈希链", "hash chain recomputed at every position"),
+    "recheck_release": Text("每笔拨付按其日期的阶段上限重新判定", "each release re-decided against its stage ceiling as of its date"),
+    "replay": Text("由事件重放每个聚合", "every aggregate replayed from its events"),
+    "postings_balance": Text("每个事件的分录借贷相等", "each event's postings balance"),
+    "digest": Text("与系统外留存的摘要一致", "matches the digest kept outside"),
+}
+"""What verify's own checks and the per-event checks look at (ledger checks carry their own)."""
+
+
+def describe(name: str) -> Text | None:
+    """What the check called ``name`` looks at, for people; None for a name no check has."""
+    if name in DESCRIPTIONS:
+        return DESCRIPTIONS[name]
+    return next((check.description for check in LEDGER_CHECKS if check.name == name), None)
+
