@@ -188,7 +188,7 @@ class Ledger(Application):
         """After every save: extend the tamper-evident chain, then let followers catch up."""
         from qdledger.audit.chain import seal_after_save
 
-        seal_after_save(self)
+        seal_after_save(self, recordings)
         for follow in self.followers:
             follow(self)
 
