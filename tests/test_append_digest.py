@@ -8,6 +8,7 @@ from datetime import datetime, timedelta, timezone
 
 import eventsourcing.domain
 
+from qdledger.audit.verify import verify_ledger
 from qdledger.bench import generate as gen
 from qdledger.bench.part_grants import GRANTS
 from qdledger.ledger.application import Ledger
@@ -57,5 +58,7 @@ def test_generated_ledger_is_stored_as_pinned(ledger, monkeypatch):
     stats = gen.generate(ledger, SCALE, progress=False)
     count, digest = stored_digest(ledger)
     assert count == stats.events
+    report = verify_ledger(ledger)
+    assert report.ok and report.events == count and report.sealed == 0  # every save sealed its own events
     kind = "memory" if type(ledger.recorder).__module__.endswith("popo") else "sql"
     assert digest == PINNED[kind]
