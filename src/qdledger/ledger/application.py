@@ -13,8 +13,8 @@ from typing import Any
 
 from eventsourcing.application import AggregateNotFoundError, Application, ProcessingEvent
 from eventsourcing.domain import Aggregate
-from eventsourcing.persistence import (IntegrityError, JSONTranscoder, OperationalError, ProgrammingError, Transcoder,
-                                        Transcoding)
+from eventsourcing.persistence import (EventStore, IntegrityError, JSONTranscoder, Mapper, OperationalError,
+                                        ProgrammingError, Transcoder, Transcoding)
 
 from qdledger.errors import AlreadyExists, BadInput, ConcurrencyGaveUp, LedgerError, RuleViolation, UnknownId
 from qdledger.i18n import Text
@@ -22,6 +22,7 @@ from qdledger.ledger import bulk
 from qdledger.ledger.enterprise import Enterprise
 from qdledger.ledger.events import LedgerEvent
 from qdledger.ledger.handles import Handle, aggregate_id, check_key
+from qdledger.ledger.mapper import FastEventStore, FastMapper
 from qdledger.ledger.transcoder import FastJSONTranscoder
 from qdledger.money import yuan
 
@@ -191,6 +192,13 @@ class Ledger(Application):
         seal_after_save(self, recordings)
         for follow in self.followers:
             follow(self)
+
+    def construct_mapper(self) -> Mapper:
+        mapper_class = None if self.env.get(self.factory.MAPPER_TOPIC) else FastMapper
+        return self.factory.mapper(transcoder=self.construct_transcoder(), mapper_class=mapper_class)
+
+    def construct_event_store(self) -> EventStore:
+        return FastEventStore(mapper=self.mapper, recorder=self.recorder)
 
     def construct_transcoder(self) -> Transcoder:
         transcoder = FastJSONTranscoder()
