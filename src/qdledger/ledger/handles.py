@@ -10,6 +10,7 @@ from eventsourcing.domain import Aggregate
 
 from qdledger.errors import BadInput
 from qdledger.i18n import Text
+from qdledger.ledger.recording import create
 
 NAMESPACE = uuid5(NAMESPACE_URL, "https://qdledger/ids")
 
@@ -46,5 +47,4 @@ class Handle(Aggregate):
 
     @classmethod
     def claim(cls, kind: str, key: str, owner: str, data: dict[str, Any] | None = None) -> Handle:
-        return cls._create(cls.Claimed, id=aggregate_id(kind, key), kind=kind, key=key, owner=owner,
-                           data=data or {})
+        return create(cls, cls.Claimed, aggregate_id(kind, key), dict(kind=kind, key=key, owner=owner, data=data or {}))
