@@ -21,7 +21,7 @@ MAX_KEY = 64
 def check_key(key: str, field: str = "id") -> str:
     """A user-chosen id: 1–64 printable characters, no spaces, so it reads the same everywhere."""
     if not isinstance(key, str) or not key or len(key) > MAX_KEY or not key.isprintable() \
-            or any(ch.isspace() for ch in key):
+            or key.split() != [key]:  # splits only where there is whitespace
         raise BadInput(Text(f"编号无效：{key!r}（1–{MAX_KEY} 个字符，不含空格）",
                             f"invalid id {key!r} (1–{MAX_KEY} characters, no spaces)"), field=field, id=key)
     return key
