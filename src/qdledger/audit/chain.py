@@ -94,7 +94,7 @@ def parse_digest(text: str) -> tuple[int | None, str]:
 
 
 def _unsealed(store: EventStore, after: int, fresh: Sequence[Row]) -> Iterator[list[Row]]:
-    if fresh and fresh[0][0] == after + 1 and fresh[-1][0] == after + len(fresh):
+    if fresh and all(row[0] == position for position, row in enumerate(fresh, after + 1)):
         yield list(fresh)
         after = fresh[-1][0]
     yield from store.pages(after)
