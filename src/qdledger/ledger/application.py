@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import json
 import random
 import time
 from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -240,6 +242,11 @@ class Ledger(Application):
         A command whose idempotency key was used before is not decided again: its first result is
         returned. If any command is refused, every problem is collected and nothing is saved.
         """
+        with _no_cycle_collection():
+            return self._execute_batch(items, progress)
+
+    def _execute_batch(self, items: list[tuple[Context, Command]],
+                       progress: Callable[[int], None] | None) -> list[dict[str, Any]]:
         reads = [read for _, command in items for read in command.reads]
         reads += [("idempotency", ctx.idempotency_key) for ctx, _ in items if ctx.idempotency_key]
         waited_for = "conflict"
@@ -339,6 +346,21 @@ class Ledger(Application):
             return self.repository.get(aggregate_id_, projector_func=bulk.project)
         except AggregateNotFoundError:
             return None
+
+
+@contextmanager
+def _no_cycle_collection() -> Iterator[None]:
+    """Pause Python's cyclic garbage collector while a batch is decided and saved: a batch makes
+    hundreds of thousands of short-lived objects (events, states, views) and no reference cycles
+    worth collecting, and the collector passes over all of them again and again (a quarter or
+    more of a bulk append's time). Whatever cycles there are get collected after the batch."""
+    paused = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if paused:
+            gc.enable()
 
 
 def _write_refused(error: ProgrammingError) -> LedgerError:
