@@ -18,8 +18,6 @@ from qdledger.ledger.application import Ledger
 DEFAULT_LEDGER = "qdledger.db"
 SCHEMA_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]{0,62}")
 MEMORY = ":memory:"
-BULK_POSTGRES = "qdledger.ledger.postgres:BulkPostgresApplicationRecorder"
-"""Named, not imported: psycopg loads only when a PostgreSQL ledger is opened."""
 
 
 def ledger_location(explicit: str | None = None) -> str:
@@ -63,7 +61,7 @@ def _postgres_env(url: str) -> dict[str, str]:
            "POSTGRES_HOST": parts.hostname or "127.0.0.1", "POSTGRES_PORT": str(port),
            "POSTGRES_USER": unquote(parts.username or "postgres"),
            "POSTGRES_PASSWORD": unquote(parts.password or ""), "POSTGRES_LOCK_TIMEOUT": "30",
-           "POSTGRES_CONNECT_TIMEOUT": "10", "APPLICATION_RECORDER_TOPIC": BULK_POSTGRES}
+           "POSTGRES_CONNECT_TIMEOUT": "10"}
     schema = parse_qs(parts.query).get("schema")
     if schema:
         if not SCHEMA_NAME.fullmatch(schema[0]):
