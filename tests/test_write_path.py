@@ -41,7 +41,7 @@ def test_new_event_refuses_what_the_dataclass_refuses():
                                           result="passed", **ENVELOPE))
 
 
-def test_created_and_triggered_aggregates_equal_the_library_ones():
+def test_created_aggregates_equal_the_library_ones():
     fast = Enterprise.register(key="E1", name="n", credit_code="c", district="d", party_kind="enterprise", **ENVELOPE)
     standard = Enterprise._create(Enterprise.Registered, id=fast.id, key="E1", name="n", credit_code="c", district="d",
                                   party_kind="enterprise", **ENVELOPE)
