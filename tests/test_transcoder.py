@@ -61,7 +61,7 @@ def test_unregistered_types_are_refused_as_before():
 
 json_values = st.recursive(
     st.none() | st.booleans() | st.integers(min_value=-(2**70), max_value=2**70) | st.text()
-    | st.dates() | st.decimals(allow_nan=False, allow_infinity=False) | st.uuids()
+    | st.dates() | st.datetimes(timezones=st.just(timezone.utc)) | st.decimals(allow_nan=False, allow_infinity=False) | st.uuids()
     | st.floats(allow_nan=False, allow_infinity=False),
     lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=8), inner, max_size=4),
     max_leaves=12)

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import struct
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -47,15 +47,18 @@ def links(rows: Iterable[Row], previous: bytes = GENESIS) -> Iterator[Link]:
         yield position, previous
 
 
-def seal(ledger: Any, store: EventStore | None = None) -> int:
-    """Extend the kept chain over events saved since it was last extended; return how many."""
+def seal(ledger: Any, store: EventStore | None = None, fresh: Sequence[Row] = ()) -> int:
+    """Extend the kept chain over events saved since it was last extended; return how many.
+
+    ``fresh`` are rows just saved, as stored: when they are the very next ones the chain needs,
+    they are linked without being read back (anything stored after them still is)."""
     own = store is None
     store = store or event_store(ledger)
     try:
         last = store.last_link()
         after, previous = last if last else (0, GENESIS)
         added = 0
-        for page in store.pages(after):
+        for page in _unsealed(store, after, fresh):
             new = list(links(page, previous))
             store.add_links(new)
             previous = new[-1][1]
@@ -90,15 +93,24 @@ def parse_digest(text: str) -> tuple[int | None, str]:
     return (int(position) if position else None), value
 
 
-def seal_after_save(ledger: Any) -> None:
+def _unsealed(store: EventStore, after: int, fresh: Sequence[Row]) -> Iterator[list[Row]]:
+    if fresh and all(row[0] == position for position, row in enumerate(fresh, after + 1)):
+        yield list(fresh)
+        after = fresh[-1][0]
+    yield from store.pages(after)
+
+
+def seal_after_save(ledger: Any, recordings: Sequence[Any] = ()) -> None:
     """Called after every save. A write that succeeded stays reported as done even when the seal
     cannot be written now (the database busy, say): the next save, digest or verify extends it."""
     import sqlite3
 
     from eventsourcing.persistence import PersistenceError
 
+    fresh = [(n.id, n.originator_id.hex, n.originator_version, n.topic, n.state)
+             for n in (r.notification for r in recordings)]
     try:
-        seal(ledger)
+        seal(ledger, fresh=fresh)
     except (sqlite3.Error, PersistenceError):
         pass
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import math
 from datetime import date
 from typing import TYPE_CHECKING
 
@@ -25,7 +24,7 @@ NEXT_STEP = {"award": Text("记录中期评估通过（grant midterm --result pa
 
 def project_limit(rule: ProjectCap, budget: int) -> int:
     """min(ratio × project budget, cap), in whole fen, never above either bound."""
-    return min(math.floor(rule.ratio * budget), rule.cap)
+    return min(rule.ratio.numerator * budget // rule.ratio.denominator, rule.cap)  # floor, in integers
 
 
 def check_project_cap(program: Program, rule_id: str, rule: ProjectCap, budget: int,

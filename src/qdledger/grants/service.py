@@ -41,13 +41,14 @@ def award(*, grant_id: str, enterprise: str, program: str, project_budget: int, 
 
         party = uow.enterprise(enterprise)
         uow.claim("grant", grant_id, enterprise)
-        latest = policy_book().latest(program).program  # input is checked before any rule is applied
+        book = policy_book()
+        latest = book.latest(program).program  # input is checked before any rule is applied
         if latest.kind not in GRANT_KINDS:
             raise BadInput(Text(f"{latest.name_zh}不是资助类项目，不能用 grant award 记录",
                                 f"{latest.name_en} is not a grant program; grant award cannot record it"), field="program")
         project_id = project or grant_id
         used = _project_approved(party, project_id, project_budget, latest)
-        version = policy_book().in_force(program, day)
+        version = book.in_force(program, day)
         prog = version.program
         check_award_eligibility(uow, party, prog, day)
         applied = []
@@ -165,13 +166,14 @@ def grant_view(grant: GrantState, party: Enterprise, as_of: date | None = None) 
     """The contract's grant JSON: id, program, enterprise, awarded, disbursed, ceiling_now, status …"""
     day = as_of or date.max
     stage, _ = grant.stage_as_of(day)
+    disbursed = grant.disbursed
     blocked = grant.blocked_by(day) or grant.terminated_on or grant.suspended_by
-    ceiling = grant.disbursed if blocked else grant.ceiling_fen(day)
+    ceiling = disbursed if blocked else grant.ceiling_fen(day)
     return {
         "id": grant.grant_id, "program": grant.program, "enterprise": party.key,
         "project": grant.project, "project_budget": yuan(grant.project_budget),
-        "awarded": yuan(grant.awarded), "disbursed": yuan(grant.disbursed),
-        "ceiling_now": yuan(ceiling), "available_now": yuan(max(0, ceiling - grant.disbursed)),
+        "awarded": yuan(grant.awarded), "disbursed": yuan(disbursed),
+        "ceiling_now": yuan(ceiling), "available_now": yuan(max(0, ceiling - disbursed)),
         "stage": stage, "status": grant.status(),
         "undisbursed_commitment": yuan(grant.undisbursed),
         "recovered": yuan(grant.recovered), "receivable": yuan(grant.receivable),

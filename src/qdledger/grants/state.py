@@ -38,6 +38,8 @@ class GrantState:
     suspensions_closed: list[tuple[str, date, date]] = field(default_factory=list)  # (case, from, until) lifted
 
     _summed: tuple[int, int] = field(default=(0, 0), init=False, repr=False, compare=False)  # (releases counted, sum)
+    _as_of: dict = field(default_factory=dict, init=False, repr=False, compare=False)
+    """Milestone-derived answers by (question, day), for as many milestones as ``_as_of[None]`` says."""
 
     @property
     def disbursed(self) -> int:
@@ -55,14 +57,26 @@ class GrantState:
         """Commitment still outstanding: awarded, not released, not given back."""
         return self.awarded - self.disbursed - self.released_commitment
 
+    def _remembered(self) -> dict:
+        """Answers that depend only on the milestones (appended, never changed) and a day: kept
+        until another milestone is recorded, as one command's checks and view ask them repeatedly."""
+        memo = self._as_of
+        if memo.get(None) != len(self.milestones):
+            memo.clear()
+            memo[None] = len(self.milestones)
+        return memo
+
     def latest_results(self, day: date) -> dict[str, str]:
-        """The latest result of each milestone with a business date on or before ``day``."""
-        latest: dict[str, str] = {}
+        """The latest result of each milestone with a business date on or before ``day`` (not to be changed)."""
         if not self.milestones:
-            return latest
-        for when, milestone, result in sorted(self.milestones, key=lambda m: m[0]):
-            if when <= day:
-                latest[milestone] = result
+            return {}
+        memo = self._remembered()
+        latest = memo.get(("latest", day))
+        if latest is None:
+            latest = memo[("latest", day)] = {}
+            for when, milestone, result in sorted(self.milestones, key=lambda m: m[0]):
+                if when <= day:
+                    latest[milestone] = result
         return latest
 
     def blocked_by(self, day: date) -> str | None:
@@ -85,12 +99,16 @@ class GrantState:
         what was lawfully released never stands above the ceiling afterwards.
         """
         if not self.stages:
-            return "award", Fraction(1)
-        passed = self.passed_by(day)
-        reached = ("award", _ratio(self.stages[0][1]))
-        for after, ratio in self.stages:
-            if after == "award" or after in passed:
-                reached = (after, _ratio(ratio))
+            return "award", _ratio("1")
+        memo = self._remembered()
+        reached = memo.get(("stage", day))
+        if reached is None:
+            passed = self.passed_by(day)
+            reached = ("award", _ratio(self.stages[0][1]))
+            for after, ratio in self.stages:
+                if after == "award" or after in passed:
+                    reached = (after, _ratio(ratio))
+            memo[("stage", day)] = reached
         return reached
 
     def ceiling_as_of(self, day: date) -> Fraction:

@@ -23,9 +23,9 @@ def select_many(recorder: Any, ids: list[UUID]) -> dict[UUID, list[StoredEvent]]
     """The stored events of each of ``ids`` in version order (absent ids left out), or None when
     this kind of storage has no bulk query (the caller then loads one by one)."""
     module = type(recorder).__module__
-    if module == "eventsourcing.sqlite":
+    if module.endswith("sqlite"):  # the library's recorder or qdledger.ledger.sqlite's
         select = _select_sqlite
-    elif module == "eventsourcing.postgres":
+    elif module.endswith("postgres"):
         select = _select_postgres
     else:
         return None

@@ -13,6 +13,7 @@ from eventsourcing.domain import Aggregate
 
 from qdledger.ledger.events import LedgerEvent
 from qdledger.ledger.handles import aggregate_id
+from qdledger.ledger.recording import create, trigger
 
 PARTY_KINDS = ("enterprise", "institute", "university", "nri", "platform")
 
@@ -43,12 +44,12 @@ class Enterprise(Aggregate):
     @classmethod
     def register(cls, *, key: str, name: str, credit_code: str, district: str, party_kind: str,
                  **envelope: Any) -> Enterprise:
-        return cls._create(cls.Registered, id=aggregate_id("enterprise", key), key=key, name=name,
-                           credit_code=credit_code, district=district, party_kind=party_kind, **envelope)
+        return create(cls, cls.Registered, aggregate_id("enterprise", key), dict(
+            key=key, name=name, credit_code=credit_code, district=district, party_kind=party_kind, **envelope))
 
     def record(self, event_class: type[LedgerEvent], **fields: Any) -> None:
         """Append a fact; its ``apply`` changes state and checks nothing (decisions come first)."""
-        self.trigger_event(event_class, **fields)
+        trigger(self, event_class, fields)
 
     def section(self, name: str) -> dict[str, Any]:
         """A named part of the state kept by one capability (integrity, equity, subsidies …)."""

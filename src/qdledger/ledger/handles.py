@@ -10,6 +10,7 @@ from eventsourcing.domain import Aggregate
 
 from qdledger.errors import BadInput
 from qdledger.i18n import Text
+from qdledger.ledger.recording import create
 
 NAMESPACE = uuid5(NAMESPACE_URL, "https://qdledger/ids")
 
@@ -20,7 +21,7 @@ MAX_KEY = 64
 def check_key(key: str, field: str = "id") -> str:
     """A user-chosen id: 1–64 printable characters, no spaces, so it reads the same everywhere."""
     if not isinstance(key, str) or not key or len(key) > MAX_KEY or not key.isprintable() \
-            or any(ch.isspace() for ch in key):
+            or key.split() != [key]:  # splits only where there is whitespace
         raise BadInput(Text(f"编号无效：{key!r}（1–{MAX_KEY} 个字符，不含空格）",
                             f"invalid id {key!r} (1–{MAX_KEY} characters, no spaces)"), field=field, id=key)
     return key
@@ -46,5 +47,4 @@ class Handle(Aggregate):
 
     @classmethod
     def claim(cls, kind: str, key: str, owner: str, data: dict[str, Any] | None = None) -> Handle:
-        return cls._create(cls.Claimed, id=aggregate_id(kind, key), kind=kind, key=key, owner=owner,
-                           data=data or {})
+        return create(cls, cls.Claimed, aggregate_id(kind, key), dict(kind=kind, key=key, owner=owner, data=data or {}))

@@ -12,6 +12,7 @@ from eventsourcing.persistence import PersistenceError
 
 from qdledger.errors import BadInput, LedgerError
 from qdledger.i18n import Text
+from qdledger.ledger import sqlite as bulk_sqlite
 from qdledger.ledger.application import Ledger
 
 DEFAULT_LEDGER = "qdledger.db"
@@ -37,7 +38,7 @@ def storage_env(location: str) -> dict[str, str]:
         raise BadInput(Text(f"账本所在目录不存在：{path.parent}", f"ledger folder does not exist: {path.parent}"),
                        field="ledger")
     return {"PERSISTENCE_MODULE": "eventsourcing.sqlite", "SQLITE_DBNAME": str(path),
-            "SQLITE_LOCK_TIMEOUT": "30"}
+            "SQLITE_LOCK_TIMEOUT": "30", "APPLICATION_RECORDER_TOPIC": bulk_sqlite.TOPIC}
 
 
 def _postgres_env(url: str) -> dict[str, str]:

@@ -10,6 +10,7 @@ read by the library's decoder.
 from __future__ import annotations
 
 import re
+from functools import cache
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
@@ -24,6 +25,7 @@ except ImportError:  # pragma: no cover - orjson is a dependency; without it the
 _PLAIN = frozenset({str, int, bool, type(None), datetime, date, Decimal})
 """Types both encoders spell alike (dates and Decimals through the same registered hook)."""
 _NESTED = frozenset({dict, list, tuple})
+_SCALAR = frozenset({str, int, bool, type(None)})
 _PLAIN_OR_NESTED = _PLAIN | _NESTED
 _MARK = b'"_type_"'
 _LONG_NUMBER = re.compile(rb"\d{19}")
@@ -42,18 +44,49 @@ def _same_in_both(container: Any) -> bool:
     return all(_same_in_both(value) for value in values if type(value) in _NESTED)
 
 
+@cache
+def _not_native(kind: type) -> bool:
+    """A type the standard encoder hands to the registered transcodings (not a subclass of one it writes itself)."""
+    return not issubclass(kind, (str, int, float, list, tuple, dict))
+
+
 class FastJSONTranscoder(JSONTranscoder):
     """JSONTranscoder's format at orjson's speed."""
 
     OPTIONS = orjson.OPT_PASSTHROUGH_DATETIME | orjson.OPT_PASSTHROUGH_DATACLASS if orjson else 0
 
     def encode(self, obj: Any) -> bytes:
-        if orjson is not None and type(obj) is dict and _same_in_both(obj):
-            try:
-                return orjson.dumps(obj, default=self._encode_obj, option=self.OPTIONS)
-            except orjson.JSONEncodeError:  # non-string keys, integers beyond 64 bits, unknown types
-                pass
+        if orjson is not None and type(obj) is dict:
+            state = self._typed_top(obj)
+            if state is not None:
+                try:
+                    return orjson.dumps(state, default=self._encode_obj, option=self.OPTIONS)
+                except orjson.JSONEncodeError:  # non-string keys, integers beyond 64 bits, unknown types
+                    pass
         return super().encode(obj)
+
+    def _typed_top(self, state: dict[Any, Any]) -> dict[Any, Any] | None:
+        """``state`` with its registered values at the top level (an event's timestamp and business
+        date) already in their ``{"_type_": ..., "_data_": ...}`` form, as the standard encoder
+        writes them, or None when orjson might spell some value differently from it."""
+        typed: dict[Any, Any] = {}
+        types = self.types
+        for key, value in state.items():
+            kind = type(value)
+            if kind in _SCALAR:
+                typed[key] = value
+            elif kind in _NESTED:
+                if not _same_in_both(value):
+                    return None
+                typed[key] = value
+            elif kind in types and _not_native(kind):
+                data = types[kind].encode(value)
+                if type(data) not in _SCALAR:
+                    return None
+                typed[key] = {"_type_": types[kind].name, "_data_": data}
+            else:
+                return None
+        return typed
 
     def decode(self, data: bytes) -> Any:
         if orjson is None or _LONG_NUMBER.search(data):
