@@ -157,3 +157,14 @@ def test_a_ledger_location_that_cannot_be_used_is_bad_input(location, message):
     with pytest.raises(BadInput) as refused:
         open_ledger(location)
     assert message in refused.value.text.en
+
+
+def test_a_save_of_tens_of_thousands_of_events_completes_and_returns_their_positions(ledger):
+    """PostgreSQL saves without pipeline mode: a multi-megabyte save once stalled both sides for ever."""
+    from auditkit import generate
+
+    before = event_count(ledger)
+    made = generate(ledger, 30_000, per_party=300, batch=100)
+    assert event_count(ledger) - before == made == 30_000
+    if type(ledger.recorder).__module__.endswith("postgres"):
+        assert type(ledger.recorder).__name__ == "SequentialPostgresApplicationRecorder"

@@ -50,18 +50,14 @@ def _postgres_env(url: str) -> dict[str, str]:
                        field="ledger") from None
     name = parts.path.lstrip("/")
     if not name:
-        raise BadInput(Text(f"PostgreSQL 地址缺少数据库名：{url}", f"PostgreSQL URL names no database: {url}"),
+        raise BadInput(Text(f"PostgreSQL 地址缺少数据库名：{shown(url)}", f"PostgreSQL URL names no database: {shown(url)}"),
                        field="ledger")
-    try:
-        port = parts.port or 5432
-    except ValueError:
-        raise BadInput(Text(f"PostgreSQL 地址的端口无效：{url}", f"PostgreSQL URL has an invalid port: {url}"),
-                       field="ledger") from None
     env = {"PERSISTENCE_MODULE": "eventsourcing.postgres", "POSTGRES_DBNAME": name,
            "POSTGRES_HOST": parts.hostname or "127.0.0.1", "POSTGRES_PORT": str(port),
            "POSTGRES_USER": unquote(parts.username or "postgres"),
            "POSTGRES_PASSWORD": unquote(parts.password or ""), "POSTGRES_LOCK_TIMEOUT": "30",
-           "POSTGRES_CONNECT_TIMEOUT": "10"}
+           "POSTGRES_CONNECT_TIMEOUT": "10",
+           "APPLICATION_RECORDER_TOPIC": "qdledger.ledger.postgres:SequentialPostgresApplicationRecorder"}
     schema = parse_qs(parts.query).get("schema")
     if schema:
         if not SCHEMA_NAME.fullmatch(schema[0]):
