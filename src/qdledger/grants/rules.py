@@ -89,6 +89,6 @@ def check_within_ceiling(grant: GrantState, amount: int, day: date) -> None:
 def _headroom_hint(stage: str, room: int) -> Text:
     """What is left under the stage's ceiling, and the milestone that raises it, if any."""
     left = Text(f"本阶段最多还可拨付 {show_yuan(room)}", f"at most {show_yuan(room)} more can be released at this stage") \
-        if room else Text("本阶段额度已用完（可拨付 ¥0.00）", "this stage's ceiling is reached (¥0.00 left)")
+        if room else Text(f"本阶段额度已用完（可拨付 {show_yuan(room)}）", f"this stage's ceiling is reached ({show_yuan(room)} left)")
     step = NEXT_STEP.get(stage)
     return Text(f"{left.zh}；{step.zh}", f"{left.en}; {step.en}") if step else left

@@ -24,17 +24,22 @@ def load_all_modules() -> None:
 
 
 def event_classes() -> list[type[LedgerEvent]]:
-    """Every concrete fact class (intermediate bases such as GrantEvent are left out)."""
+    """Every concrete fact class of the library (intermediate bases such as GrantEvent are left out;
+    classes defined elsewhere, by a test say, are not the library's facts)."""
     load_all_modules()
     found: list[type[LedgerEvent]] = []
-    pending = list(LedgerEvent.__subclasses__())
+    pending = _own(LedgerEvent.__subclasses__())
     while pending:
         cls = pending.pop()
-        subclasses = cls.__subclasses__()
+        subclasses = _own(cls.__subclasses__())
         pending.extend(subclasses)
         if not subclasses and cls not in found:
             found.append(cls)
     return sorted(found, key=topic)
+
+
+def _own(classes: list[type]) -> list[type]:
+    return [cls for cls in classes if cls.__module__.startswith("qdledger.")]
 
 
 def topic(cls: type) -> str:
