@@ -59,7 +59,7 @@ def catalogue_markdown() -> str:
                   f"- kind: `{p.kind}`; valid {window}; good research credit required: {'yes' if p.requires_good_credit else 'no'}",
                   f"- source: {p.citation.short()}", f"- version: `{version.version}`", ""]
         if p.rules:
-            lines += ["| rule | kind | parameters | citation |", "|---|---|---|---|"]
+            lines += ["| rule | kind | meaning (含义) | citation |", "|---|---|---|---|"]
             for key, rule in p.rules.items():
                 words = rule.describe()
                 lines.append(f"| `{p.id}.{key}` | {rule.kind} | {_cell(words.zh)}<br>{_cell(words.en)} | {rule.citation.short()} |")
