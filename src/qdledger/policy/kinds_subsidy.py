@@ -323,7 +323,7 @@ class Quota(RuleBase):
 
     def describe(self) -> Text:
         where = scope(self.scope)
-        which = Text("", "") if not self.categories else Text(f"{items(self.categories).zh}类", f" in categories {items(self.categories).en}")
+        which = Text("", "") if not self.categories else Text(f" {items(self.categories).zh} 类", f" in categories {items(self.categories).en}")
         return Text(f"{where.zh}{which.zh}共 {self.count} 个名额（所有主体合计）",
                     f"at most {_awards(self.count)}{which.en} {where.en}, across all parties")
 
