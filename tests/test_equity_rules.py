@@ -245,6 +245,27 @@ def test_sensitivity_names_where_the_lpr_ground_overtakes_the_award(firm):
     assert (chosen(13_002_054_81), chosen(13_002_054_82)) == ("award_provincial_1", "early_one_year")
 
 
+def test_sensitivity_names_each_ground_as_its_policy_words_it(firm):
+    from qdledger.equity.sensitivity import sensitivity
+    from qdledger.i18n import set_language
+
+    invest(firm, amount=1000 * WAN)
+    record_award(firm, CTX, position_id="P1", level="provincial", rank=1, day=D("2027-06-01"))
+    names = {}
+    for lang in ("zh", "en"):
+        set_language(lang)
+        try:
+            names[lang] = sensitivity(firm, position_id="P1", days=[D("2027-12-01")], proceeds=[1300 * WAN],
+                                      lpr=Fraction(3, 100))["ground_names"]
+        finally:
+            set_language("")
+    assert names["zh"] == {"award_provincial_1": "山东省科学技术奖一等奖", "early_two_years": "提前退出 2 年（含）以上",
+                           "early_one_year": "提前退出 1 年（含）以上，高于 LPR 基准的收益"}
+    assert names["en"] == {"award_provincial_1": "Shandong provincial S&T award, 1st prize",
+                           "early_two_years": "exit 2 years or more early",
+                           "early_one_year": "exit 1 year or more early, the return above the LPR benchmark"}
+
+
 def test_early_by_years_counts_calendar_years_and_29_february_falls_on_28_february(firm):
     invest(firm, day="2028-02-29", years=4)  # maturity 2032-02-29; two years earlier is 2030-02-28
     on_time = quote_exit(firm, position_id="P1", day=D("2030-02-28"), proceeds=600 * WAN, lpr=Fraction(3, 100))

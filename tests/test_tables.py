@@ -110,11 +110,19 @@ def test_headroom_shows_caps_in_yuan_and_wan_and_counts_with_their_unit(ledger_u
 
 
 def test_policy_table_names_program_and_rule_kinds_in_chinese(ledger_url, wide):
-    """The rule's parameters stay as the policy file writes them; the kinds are named."""
+    """Each rule reads like the policy text: its kind, then what it means with its numbers."""
     rows = table(InProcessCli(ledger_url, lang="zh"), "policy", "show", "sci_demo_project")
     assert ["类别", "分期资助"] in rows
     staging = next(shown for name, shown in rows if name == "sci_demo_project.staging")
-    assert staging.startswith("分期拨付上限 {'stages': [{'after': 'award', 'cumulative': '40%'}")
+    assert staging == "分期拨付上限：立项后累计 40%，中期评估通过后累计 80%，验收后累计 100%"
+    cap = next(shown for name, shown in rows if name == "sci_demo_project.project_cap")
+    assert cap == "项目支持上限：不超过项目总投入的 1/3，且最高 ¥10,000,000.00（1,000.00万元）"
+
+
+def test_policy_table_in_english_says_the_rules_in_english(ledger_url, wide):
+    rows = table(InProcessCli(ledger_url, lang="en"), "policy", "show", "sci_demo_project")
+    cap = next(shown for name, shown in rows if name == "sci_demo_project.project_cap")
+    assert cap == "project cap: at most 1/3 of the project budget, and at most ¥10,000,000.00 (1,000.00万元)"
 
 
 def test_labels_fall_back_to_the_code_word_they_do_not_know():

@@ -228,7 +228,7 @@ def show_fields(title: str, rows: list[tuple[str, Any]]) -> None:
 
     table = Table(title=title, show_header=False, title_justify="left")
     table.add_column(style="bold")
-    table.add_column()
+    table.add_column(overflow="fold")  # Chinese runs have no spaces to wrap at: fold them, never cut them off
     for name, value in rows:
         table.add_row(name, "—" if value is None else str(value))
     Console(file=sys.stdout).print(table)

@@ -263,7 +263,7 @@ def render_position(view: dict) -> None:
 def _render_award(view: dict) -> None:
     from qdledger.i18n import tr
 
-    ground = view.get("award_ground")
+    ground = view.get("award_ground_name") or view.get("award_ground")
     say(tr(f"已记录获奖；收益让渡依据：{ground}", f"Award recorded; concession ground: {ground}") if ground else
         tr("已记录获奖；非牵头或该等级不在让渡情形内，不作为让渡依据", "Award recorded; not a concession ground (not lead unit, or rank not listed)"))
 
@@ -278,13 +278,15 @@ def render_exit(view: dict) -> None:
     shown += [(tr("投资收益（{}）", "return ({})").format(label("return_basis", view["return_basis"])), cell("return", view["return"]))]
     shown += rows(view, [("holding_days", "持有天数", "holding days"), ("early_by_days", "提前天数", "early by days")])
     shown += [("LPR", lpr)]
-    shown += rows(view, [("benchmark", "LPR 基准收益", "LPR benchmark"), ("chosen_ground", "适用情形（就高）", "chosen ground (highest)"),
-                         ("max_concession", "让渡上限", "ceiling"), ("concession", "批准让渡", "concession"),
+    names = {g["ground"]: g.get("label") or g["ground"] for g in view["grounds"]}
+    shown += rows(view, [("benchmark", "LPR 基准收益", "LPR benchmark")])
+    shown += [(tr("适用情形（就高）", "chosen ground (highest)"), names.get(view["chosen_ground"], view["chosen_ground"]))]
+    shown += rows(view, [("max_concession", "让渡上限", "ceiling"), ("concession", "批准让渡", "concession"),
                          ("fund_receives", "基金收回", "fund receives"), ("buyer_receives", "受让方所得让渡", "buyer receives")])
     show_fields(f"{title} {view['position']} {view['date']}", shown)
     for ground in view["grounds"]:
         share = f"{ground['share']}%" if ground["share"] else tr("高于基准部分", "above benchmark")
-        say(f"  {ground['ground']}: {share} → {cell('ceiling', ground['ceiling'])}  {ground['label']}")
+        say(f"  {names[ground['ground']]}: {share} → {cell('ceiling', ground['ceiling'])}")
         say(f"    {ground['citation']}")
 
 
@@ -301,14 +303,16 @@ def _render_sensitivity(result: dict) -> None:
             title += tr(f"；LPR {first['lpr']}%，基准收益 {cell('benchmark', first['benchmark'])}", f"; LPR {first['lpr']}%, benchmark {cell('benchmark', first['benchmark'])}")
         say(title)
         table = [[tr("收益", "return"), *[cell("return", r["return"]) for r in rows]]]
-        table += [[name, *[_starred(r, name) for r in rows]] for name in names]
+        table += [[result["ground_names"][name], *[_starred(r, name) for r in rows]] for name in names]
         table += [[tr("让渡", "concession"), *[cell("concession", r["concession"]) for r in rows]],
                   [tr("基金收回", "fund receives"), *[cell("fund_receives", r["fund_receives"]) for r in rows]]]
         show_table("", [tr("退出净所得", "net proceeds"), *[cell("net_proceeds", r["net_proceeds"]) for r in rows]], table)
+    named = result["ground_names"]
     for item in result["early_exit_until"]:
-        say(tr(f"{item['ground']}：退出日不晚于 {item['exit_on_or_before']}", f"{item['ground']}: exit on or before {item['exit_on_or_before']}"))
+        ground = named[item["ground"]]
+        say(tr(f"{ground}：退出日不晚于 {item['exit_on_or_before']}", f"{ground}: exit on or before {item['exit_on_or_before']}"))
     for c in result["crossings"]:
-        say(_crossing_line(c))
+        say(_crossing_line(c, named))
     say(tr("* 适用的情形（就高，不叠加）", "* the ground that applies (the highest, never a sum)"))
 
 
@@ -319,10 +323,11 @@ def _starred(row: dict, name: str) -> str | None:
     return cell("ceiling", ceiling) + ("*" if row["chosen_ground"] == name else "")
 
 
-def _crossing_line(c: dict) -> str:
+def _crossing_line(c: dict, named: dict[str, str]) -> str:
     from qdledger.i18n import tr
 
     amount = cell("net_proceeds", c["net_proceeds"])
+    c = {**c, "ground": named.get(c.get("ground"), c.get("ground")), "over": named.get(c.get("over"), c.get("over"))}
     if c["kind"] == "gain_from":
         return tr(f"{c['date']}：退出净所得高于 {amount} 才有收益可让渡", f"{c['date']}: a gain (and any concession) above {amount}")
     if c["kind"] == "above_benchmark_from":

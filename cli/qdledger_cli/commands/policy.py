@@ -42,8 +42,9 @@ def _render_list(result: dict) -> None:
 
 def _render_one(p: dict) -> None:
     from qdledger.i18n import tr
+    from qdledger.policy.catalogue import rule_words
     from qdledger_cli.display import cell
 
     show_fields(f"{p['id']} {p['name_zh']}", [(tr("类别", "kind"), cell("kind", p["kind"], "program_kind")), (tr("有效期", "valid"), f"{p['valid_from']}—{p['valid_to'] or '…'}"),
                                            (tr("依据", "citation"), p["citation"]), (tr("版本", "version"), p["version"])]
-                + [(r["id"], f"{cell('kind', r['kind'], 'rule_kind')} {r['parameters']} — {r['citation']}") for r in p["rules"]])
+                + [(r["id"], f"{rule_words(r['id'])}\n{r['citation']}") for r in p["rules"]])

@@ -18,6 +18,7 @@ from qdledger.equity.state import AwardWon
 from qdledger.errors import BadInput, RuleViolation
 from qdledger.i18n import Text
 from qdledger.money import percent, round_half_up, show_yuan, yuan
+from qdledger.policy.words import years
 from qdledger.policy.kinds_equity import (AwardGround, EarlyExitAboveBenchmark, EarlyExitShare, GroundsCombine,
                                           InvestmentReturn)
 from qdledger.reference.lpr import previous_month
@@ -54,6 +55,28 @@ class Terms:
                                 f"{program.id} needs exactly one investment_return and one concession_grounds_combine rule"),
                            field="policy")
         return cls(version, basis[0][1:], combine[0][1:], kind(AwardGround), kind(EarlyExitShare), kind(EarlyExitAboveBenchmark))
+
+    def ground_names(self) -> dict[str, Text]:
+        """Every ground these rules can give, by its id (``award_provincial_1``, ``early_one_year``), named
+        as the policy words it: 山东省科学技术奖一等奖, 提前退出 1 年（含）以上，高于 LPR 基准的收益."""
+        names = {f"{stem}_{r.rank}": award_name(rule.level, r.rank) for stem, _, rule in self.awards for r in rule.ranks}
+        names.update({stem: share_name(rule) for stem, _, rule in self.shares})
+        names.update({stem: benchmark_name(rule) for stem, _, rule in self.benchmarks})
+        return names
+
+
+def award_name(level: str, rank: int) -> Text:
+    level_name, rank_name = LEVELS[level], RANKS.get(rank, Text(f"{rank}等奖", f"rank {rank}"))
+    return Text(f"{level_name.zh}{rank_name.zh}", f"{level_name.en}, {rank_name.en}")
+
+
+def share_name(rule: EarlyExitShare) -> Text:
+    return Text(f"提前退出 {rule.years} 年（含）以上", f"exit {years(rule.years)} or more early")
+
+
+def benchmark_name(rule: EarlyExitAboveBenchmark) -> Text:
+    return Text(f"提前退出 {rule.years} 年（含）以上，高于 LPR 基准的收益",
+                f"exit {years(rule.years)} or more early, the return above the LPR benchmark")
 
 
 @dataclass(frozen=True)
@@ -174,8 +197,8 @@ def _award_grounds(terms: Terms, holding: Holding, day: date, ret: int) -> list[
             share = rule.share_for(award.rank)
             if rule.level != award.level or share is None or (rule.lead_unit_required and not award.lead):
                 continue
-            level, rank = LEVELS[award.level], RANKS.get(award.rank, Text(f"{award.rank}等奖", f"rank {award.rank}"))
-            label = Text(f"{level.zh}{rank.zh}（牵头，{award.day}）", f"{level.en}, {rank.en} (lead unit, {award.day})")
+            name = award_name(award.level, award.rank)
+            label = Text(f"{name.zh}（牵头，{award.day}）", f"{name.en} (lead unit, {award.day})")
             found.append(Ground(f"{stem}_{award.rank}", rule_id, _share_of(share, ret, cap), share,
                                 rule.citation.short(), label, {"award_date": award.day.isoformat()}))
     return found
@@ -188,9 +211,8 @@ def _share_grounds(terms: Terms, holding: Holding, day: date, ret: int) -> list[
     for stem, rule_id, rule in terms.shares:
         latest = add_years(holding.maturity, -rule.years)
         if day <= latest:
-            label = Text(f"提前退出 {rule.years} 年（含）以上", f"exit {rule.years} year(s) or more early")
             found.append(Ground(stem, rule_id, _share_of(rule.share, ret, cap), rule.share, rule.citation.short(),
-                                label, {"exit_on_or_before": latest.isoformat()}))
+                                share_name(rule), {"exit_on_or_before": latest.isoformat()}))
     return found
 
 
@@ -213,11 +235,9 @@ def _benchmark_ground(terms: Terms, holding: Holding, day: date, ret: int, lpr_l
             continue
         days = (day - holding.invested_on).days
         benchmark = round_half_up(holding.principal * rate * days / rule.days_per_year)
-        label = Text(f"提前退出 {rule.years} 年（含）以上，高于 LPR 基准的收益",
-                     f"exit {rule.years} year(s) or more early: the return above the LPR benchmark")
         detail = {"exit_on_or_before": latest.isoformat(), "benchmark": yuan(benchmark), "lpr": percent(rate),
                   "lpr_month": month, "lpr_source": source}
-        return Ground(stem, rule_id, max(0, ret - benchmark), None, rule.citation.short(), label, detail,
+        return Ground(stem, rule_id, max(0, ret - benchmark), None, rule.citation.short(), benchmark_name(rule), detail,
                       lpr=rate, benchmark=benchmark)
     return None
 

@@ -55,10 +55,19 @@ def sensitivity(ledger: Ledger, *, position_id: str, days: list[date], proceeds:
         rows += [_row(day, q) for q in quotes]
         crossings += _crossings(day, quotes[-1], concession_terms(position, day).combine[1].cap_share)
     names = list(dict.fromkeys(name for row in rows for name in row["ceilings"]))
+    early = _early_dates(position, min(days))
     return {"position": position_id, "enterprise": party.key, "principal": yuan(position.principal),
             "maturity": position.maturity.isoformat(), "return_basis": rows[0]["return_basis"],
-            "grounds": names, "rows": rows, "crossings": crossings,
-            "early_exit_until": _early_dates(position, min(days))}
+            "grounds": names, "rows": rows, "crossings": crossings, "early_exit_until": early,
+            "ground_names": _ground_names(position, days, {*names, *(e["ground"] for e in early)})}
+
+
+def _ground_names(position: Position, days: list[date], ids: set[str]) -> dict[str, str]:
+    """Each ground shown, named as its policy words it, in the run's language."""
+    names: dict[str, Text] = {}
+    for day in sorted(set(days)):
+        names.update(concession_terms(position, day).ground_names())
+    return {key: names[key].render() if key in names else key for key in sorted(ids)}
 
 
 def _row(day: date, q: Distribution) -> dict[str, Any]:

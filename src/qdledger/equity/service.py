@@ -9,6 +9,7 @@ from typing import Any
 
 from qdledger.equity import rules
 from qdledger.equity.events import DividendReceived, EquityAwardRecorded, EquityInvested, StakeChanged, TermExtended
+from qdledger.equity.distribution import award_name
 from qdledger.equity.fund import load_fund
 from qdledger.equity.lookup import PROGRAM, concession_terms, investment_rules, open_position
 from qdledger.equity.state import Position, positions
@@ -102,7 +103,8 @@ def award(*, position_id: str, level: str, rank: int, day: date, lead: bool = Tr
         party, position = open_position(uow, position_id, day)
         party.record(EquityAwardRecorded, position_id=position_id, level=level, rank=rank, lead=lead, **ctx.envelope(day))
         view = position_view(position)
-        view["award_ground"] = _award_ground(position, level, rank, lead)
+        view["award_ground"] = ground = _award_ground(position, level, rank, lead)
+        view["award_ground_name"] = award_name(level, rank).render() if ground else None
         return view
 
     return Command("equity.award", dict(position_id=position_id, level=level, rank=rank, day=day, lead=lead), decide)

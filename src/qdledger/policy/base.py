@@ -9,6 +9,7 @@ from typing import Annotated, Any
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, PlainSerializer, model_validator
 
 from qdledger.errors import BadInput
+from qdledger.i18n import Text
 from qdledger.money import parse_amount, parse_ratio, show_ratio, yuan
 
 SEED_REF = re.compile(r"^\d{3}_[0-9a-f]{16}\.txt:\d+(-\d+)?$")
@@ -64,3 +65,7 @@ class Citation(Strict):
 class RuleBase(Strict):
     citation: Citation
     note: str | None = Field(None, description="how qdledger reads the text, e.g. 'D1'")
+
+    def describe(self) -> Text:
+        """What the rule means, in words people read; every kind says it its own way."""
+        raise NotImplementedError(f"rule kind {type(self).__name__} does not describe itself")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from qdledger.i18n import current_language
+from qdledger.i18n import Text, current_language
 from qdledger.policy.loader import ProgramVersion, policy_book
 from qdledger.policy.model import Program
 
@@ -30,6 +30,16 @@ def rule_parameters(rule: Any) -> dict[str, Any]:
     return {k: v for k, v in data.items() if v is not None}
 
 
+def rule_words(rule_id: str) -> str:
+    """A rule as a sentence in the run's language: ``项目支持上限：不超过项目总投入的 1/3，且最高 …``."""
+    from qdledger.labels import CATALOGUE
+
+    program_id, _, key = rule_id.partition(".")
+    rule = policy_book().latest(program_id).program.rules[key]
+    name, words = CATALOGUE["rule_kind"][rule.kind], rule.describe()
+    return Text(f"{name.zh}：{words.zh}", f"{name.en}: {words.en}").render()
+
+
 def show_program(program_id: str) -> dict[str, Any]:
     version = policy_book().latest(program_id)
     p = version.program
@@ -49,10 +59,10 @@ def catalogue_markdown() -> str:
                   f"- kind: `{p.kind}`; valid {window}; good research credit required: {'yes' if p.requires_good_credit else 'no'}",
                   f"- source: {p.citation.short()}", f"- version: `{version.version}`", ""]
         if p.rules:
-            lines += ["| rule | kind | parameters | citation |", "|---|---|---|---|"]
+            lines += ["| rule | kind | meaning (含义) | citation |", "|---|---|---|---|"]
             for key, rule in p.rules.items():
-                params = rule.describe() if hasattr(rule, "describe") else ", ".join(f"{k}={_plain(v)}" for k, v in rule_parameters(rule).items())
-                lines.append(f"| `{p.id}.{key}` | {rule.kind} | {params} | {rule.citation.short()} |")
+                words = rule.describe()
+                lines.append(f"| `{p.id}.{key}` | {rule.kind} | {_cell(words.zh)}<br>{_cell(words.en)} | {rule.citation.short()} |")
             lines.append("")
             lines += [f"- `{p.id}.{key}`: " + " ".join(filter(None, [rule.note, f"「{rule.citation.quote}」" if rule.citation.quote else None]))
                       for key, rule in p.rules.items() if rule.note or rule.citation.quote]
@@ -62,10 +72,6 @@ def catalogue_markdown() -> str:
     return "\n".join(lines)
 
 
-def _plain(value: Any) -> str:
-    """A parameter as one table cell: lists in brackets, records as key=value."""
-    if isinstance(value, list):
-        return "[" + "; ".join(_plain(item) for item in value) + "]"
-    if isinstance(value, dict):
-        return " ".join(f"{k}={_plain(v)}" for k, v in value.items())
-    return str(value).replace("|", "/")
+def _cell(text: str) -> str:
+    """Text inside one markdown table cell."""
+    return text.replace("|", "/")

@@ -8,42 +8,45 @@ limits, quotas, non-stacking, eligibility). Every number is a field here and a v
 from __future__ import annotations
 
 from datetime import date
-from decimal import Decimal
 from fractions import Fraction
 from typing import Literal
 
 from pydantic import Field, model_validator
 
-from qdledger.money import yuan
+from qdledger.i18n import Text
 from qdledger.policy.base import Fen, Ratio, RuleBase, Strict
+from qdledger.policy.words import codes, each, glue, items, money, scope, share, years
 
 
-def _plain(value: Decimal) -> str:
-    text = format(value, "f")
-    return text.rstrip("0").rstrip(".") if "." in text else text
+def _each_category(table: dict[str, int], lead: Text) -> Text:
+    amounts = each(table.items(), lambda item: Text(f"{item[0]} {money(item[1]).zh}", f"{item[0]} {money(item[1]).en}"), "，", ", ")
+    return Text(lead.zh + amounts.zh, lead.en + amounts.en)
 
 
-def wan(fen: int | None) -> str:
-    """An amount as the policies write it: ``30万``, ``1.2亿`` when exact, else yuan."""
-    if fen is None:
-        return "—"
-    if fen >= 10**10 and fen % 10**9 == 0:
-        return _plain(Decimal(fen) / 10**10) + "亿"
-    if fen % 10**6 == 0:
-        return _plain(Decimal(fen) / 10**6) + "万"
-    return yuan(fen)
+def _at_least(base: str | None, amount: int | None) -> Text | None:
+    if amount is None:
+        return None
+    return Text(f"{base or '基数'}不低于 {money(amount).zh}", f"{base or 'the base'} at least {money(amount).en}")
 
 
-def pc(ratio: Fraction) -> str:
-    """A ratio as a percentage, e.g. ``50%`` or ``0.5%``; as a fraction when not a short decimal."""
-    hundred = ratio * 100
-    if (hundred * 10_000).denominator != 1:
-        return str(ratio)
-    return _plain(Decimal(hundred.numerator) / Decimal(hundred.denominator)) + "%"
+def _min_share(base: str | None, ratio: Fraction | None) -> Text | None:
+    if ratio is None:
+        return None
+    return Text(f"{base or '基数'}占营业收入比例不低于 {share(ratio)}", f"{base or 'the base'} ÷ revenue at least {share(ratio)}")
 
 
-def _categories(table: dict[str, int]) -> str:
-    return ", ".join(f"{name} {wan(v)}" for name, v in table.items())
+def _principal_part(low: int | None, high: int | None) -> Text:
+    if low is None and high is None:
+        return Text("全部本金", "the whole principal")
+    if low is None:
+        return Text(f"不超过 {money(high).zh}的部分", f"up to {money(high).en}")
+    if high is None:
+        return Text(f"超过 {money(low).zh}的部分", f"above {money(low).en}")
+    return Text(f"{money(low).zh}至 {money(high).zh}的部分", f"{money(low).en} to {money(high).en}")
+
+
+def _awards(count: int) -> str:
+    return f"{count} award" + ("" if count == 1 else "s")
 
 
 def _one_of(rule: Strict, *names: str) -> None:
@@ -67,14 +70,10 @@ class FixedAmount(RuleBase):
         _one_of(self, "amount", "categories")
         return self
 
-    def describe(self) -> str:
-        text = f"amount {wan(self.amount)}" if self.amount is not None else f"by category: {_categories(self.categories)}"
-        if self.min_base is not None:
-            text += f"; {self.base or 'base'} ≥ {wan(self.min_base)}"
-        if self.min_share is not None:
-            text += f"; {self.base or 'base'} ÷ revenue ≥ {pc(self.min_share)}"
-        return text
-
+    def describe(self) -> Text:
+        pays = _each_category(self.categories, Text("按类别：", "by category: ")) if self.categories else \
+            Text(f"每项 {money(self.amount).zh}", f"{money(self.amount).en} per award")
+        return glue(pays, _at_least(self.base, self.min_base), _min_share(self.base, self.min_share))
 
 class CappedAmount(RuleBase):
     """An amount set by the approving decision, at most the cap (最高 X 万元)."""
@@ -91,14 +90,14 @@ class CappedAmount(RuleBase):
         _one_of(self, "cap", "categories")
         return self
 
-    def describe(self) -> str:
-        text = f"approved amount ≤ {wan(self.cap)}" if self.cap is not None else f"approved amount ≤ cap of its category: {_categories(self.categories)}"
-        if self.repeat_cap is not None:
-            text += f"; every later award to the same party ≤ {wan(self.repeat_cap)}"
-        if self.min_base is not None:
-            text += f"; {self.base or 'base'} ≥ {wan(self.min_base)}"
-        return text
-
+    def describe(self) -> Text:
+        if self.cap is not None:
+            pays = Text(f"核定金额最高 {money(self.cap).zh}", f"approved amount at most {money(self.cap).en}")
+        else:
+            pays = _each_category(self.categories, Text("核定金额不超过所属类别上限：", "approved amount at most the cap of its category: "))
+        repeat = None if self.repeat_cap is None else Text(f"此后同一主体每次最高 {money(self.repeat_cap).zh}",
+                                                           f"every later award to the same party at most {money(self.repeat_cap).en}")
+        return glue(pays, repeat, _at_least(self.base, self.min_base))
 
 class RateOfBase(RuleBase):
     """rate × a recorded, dated base, at most the cap per award (D23)."""
@@ -109,10 +108,10 @@ class RateOfBase(RuleBase):
     min_base: Fen | None = None
     base: str = Field(description="what the base is, e.g. 相关投资额")
 
-    def describe(self) -> str:
-        text = f"{pc(self.rate)} × {self.base}" + (f", ≤ {wan(self.cap)}" if self.cap is not None else ", no cap")
-        return text + (f"; {self.base} ≥ {wan(self.min_base)}" if self.min_base is not None else "")
-
+    def describe(self) -> Text:
+        cap = Text("，不设上限", ", no cap") if self.cap is None else Text(f"，最高 {money(self.cap).zh}", f", at most {money(self.cap).en}")
+        pays = Text(f"{self.base}的 {share(self.rate)}{cap.zh}", f"{share(self.rate)} of {self.base}{cap.en}")
+        return glue(pays, _at_least(self.base, self.min_base))
 
 class Tier(Strict):
     """One band of a tiered subsidy: conditions that place a claim in it, and what it pays."""
@@ -134,21 +133,41 @@ class Tier(Strict):
         _one_of(self, "rate", "amount")
         return self
 
-    def describe(self) -> str:
-        conditions = []
-        if self.band_from is not None or self.band_to is not None:
-            conditions.append(f"base in [{wan(self.band_from) if self.band_from is not None else '0'}, "
-                              f"{wan(self.band_to) if self.band_to is not None else '∞'})")
-        if self.min_growth is not None:
-            conditions.append(f"growth ≥ {pc(self.min_growth)}")
-        if self.max_rank is not None:
-            conditions.append(f"rank ≤ {self.max_rank}")
-        if self.grades is not None:
-            conditions.append("grade " + "/".join(self.grades))
-        pays = (f"{wan(self.amount)}" if self.amount is not None else
-                f"{pc(self.rate)} of the {'increase' if self.of == 'increase' else 'base'}" + (f", ≤ {wan(self.cap)}" if self.cap is not None else ""))
-        return f"{self.name}: {', '.join(conditions)} → {pays}" + (" (once per party)" if self.once_per_party else "")
+    def describe(self) -> Text:
+        conditions = glue(self._band(), self._growth(), self._rank(), self._grades(), zh="，", en=", ")
+        once = Text("（每个主体限一次）", " (once per party)") if self.once_per_party else Text("", "")
+        pays = self._pays_what()
+        if not conditions.zh:
+            return Text(f"{self.name}：{pays.zh}{once.zh}", f"{self.name}: {pays.en}{once.en}")
+        return Text(f"{self.name}：{conditions.zh} → {pays.zh}{once.zh}", f"{self.name}: {conditions.en} → {pays.en}{once.en}")
 
+    def _band(self) -> Text | None:
+        low, high = self.band_from, self.band_to
+        if low is not None and high is not None:
+            return Text(f"基数不低于 {money(low).zh}、低于 {money(high).zh}", f"base from {money(low).en} to below {money(high).en}")
+        if low is not None:
+            return Text(f"基数不低于 {money(low).zh}", f"base at least {money(low).en}")
+        if high is not None:
+            return Text(f"基数低于 {money(high).zh}", f"base below {money(high).en}")
+        return None
+
+    def _growth(self) -> Text | None:
+        if self.min_growth is None:
+            return None
+        return Text(f"增长不低于 {share(self.min_growth)}", f"growth at least {share(self.min_growth)}")
+
+    def _rank(self) -> Text | None:
+        return None if self.max_rank is None else Text(f"排名前 {self.max_rank}", f"ranked in the top {self.max_rank}")
+
+    def _grades(self) -> Text | None:
+        return None if self.grades is None else Text(f"评价为{'、'.join(self.grades)}", f"graded {' or '.join(self.grades)}")
+
+    def _pays_what(self) -> Text:
+        if self.amount is not None:
+            return money(self.amount)
+        of = Text("增量", "increase") if self.of == "increase" else Text("基数", "base")
+        cap = Text("", "") if self.cap is None else Text(f"，最高 {money(self.cap).zh}", f", at most {money(self.cap).en}")
+        return Text(f"{of.zh}的 {share(self.rate)}{cap.zh}", f"{share(self.rate)} of the {of.en}{cap.en}")
 
 class Tiered(RuleBase):
     """Tiers by base band, growth, rank or grade; the first tier whose conditions all hold pays."""
@@ -158,10 +177,10 @@ class Tiered(RuleBase):
     basic_research_weight: Ratio | None = Field(None, description="basic research counts this many times")
     base: str
 
-    def describe(self) -> str:
-        weight = f"; basic research counts × {self.basic_research_weight}" if self.basic_research_weight is not None else ""
-        return f"base = {self.base}{weight}; " + "; ".join(t.describe() for t in self.tiers)
-
+    def describe(self) -> Text:
+        weight = None if self.basic_research_weight is None else \
+            Text(f"基础研究按 {self.basic_research_weight} 倍计", f"basic research counts {self.basic_research_weight} times")
+        return glue(Text(f"基数为{self.base}", f"base = {self.base}"), weight, *(t.describe() for t in self.tiers))
 
 class InterestBand(Strict):
     up_to: Fen | None = Field(None, description="the part of the principal up to this amount (inclusive); none = the rest")
@@ -191,23 +210,28 @@ class InterestSubsidy(RuleBase):
             raise ValueError("an open-ended last band leaves nothing above it")
         return self
 
-    def describe(self) -> str:
+    def describe(self) -> Text:
+        above = Text("贷款超过最高档的不予贴息", "a larger loan is not eligible") if self.above_last_band == "not_eligible" \
+            else Text("超出部分不贴息", "the part above is not subsidised")
+        modes = None if self.modes is None else Text(f"限{codes('loan_mode', self.modes).zh}", f"modes: {codes('loan_mode', self.modes).en}")
+        repaid = None if self.repaid_after is None else Text(f"须在 {self.repaid_after} 之后还清", f"repaid after {self.repaid_after}")
+        return glue(self._bands(), above, self._rate(), modes, repaid)
+
+    def _bands(self) -> Text:
         parts, low = [], None
         for band in self.bands:
-            span = f"≤{wan(band.up_to)}" if low is None else (f"{wan(low)}–{wan(band.up_to)}" if band.up_to is not None else f">{wan(low)}")
-            if band.up_to is None and low is None:
-                span = "the whole principal"
-            parts.append(f"{span} at {pc(band.lpr_share)} of the rate")
+            part = _principal_part(low, band.up_to)
+            parts.append(Text(f"{part.zh}按利率的 {share(band.lpr_share)}贴息", f"{part.en} at {share(band.lpr_share)} of the rate"))
             low = band.up_to
-        above = "a larger loan is not eligible" if self.above_last_band == "not_eligible" else "the part above is not subsidised"
-        rate = f"the LPR at {self.lpr_at}" + (" (the contract rate if lower)" if self.actual_rate_if_lower else "")
-        text = f"{'; '.join(parts)}; {above}; rate = {rate}; × days ÷ {self.day_count}, ≤ interest paid"
-        if self.modes is not None:
-            text += f"; modes {', '.join(self.modes)}"
-        if self.repaid_after is not None:
-            text += f"; repaid after {self.repaid_after}"
-        return text
+        return glue(*parts)
 
+    def _rate(self) -> Text:
+        at = Text("签订合同时", "signing") if self.lpr_at == "signing" else Text("放款时", "drawdown")
+        lower = Text("，合同利率更低时按合同利率", " (the contract rate if lower)") if self.actual_rate_if_lower else Text("", "")
+        years = self.long_tenor_above_years
+        return Text(f"利率取{at.zh}的 LPR{lower.zh}，期限超过 {years} 年的取 5 年期以上 LPR；按实际天数 ÷ {self.day_count} 计，不超过实付利息",
+                    f"rate = the LPR at {at.en}{lower.en}, the over-five-year LPR for terms over {years} years; "
+                    f"× days ÷ {self.day_count}, at most the interest paid")
 
 class FeeStep(Strict):
     from_rate: Ratio = Field(description="fee rate ≥ this (inclusive)")
@@ -228,10 +252,11 @@ class FeeBand(RuleBase):
             raise ValueError("fee steps must be listed from the highest fee rate down")
         return self
 
-    def describe(self) -> str:
-        steps = "; ".join(f"fee ≥ {pc(s.from_rate)} → {pc(s.subsidy_rate)} of the loan" for s in self.steps)
-        return steps + ("; × days ÷ " + str(self.day_count) if self.day_count else "") + "; ≤ fee paid"
-
+    def describe(self) -> Text:
+        steps = [Text(f"费率不低于 {share(s.from_rate)} 的，按贷款额的 {share(s.subsidy_rate)} 补贴",
+                      f"fee rate at least {share(s.from_rate)} → {share(s.subsidy_rate)} of the loan") for s in self.steps]
+        days = None if not self.day_count else Text(f"按贷款天数 ÷ {self.day_count} 折算", f"× loan days ÷ {self.day_count}")
+        return glue(*steps, days, Text("不超过实付费用", "at most the fee paid"))
 
 class PremiumShare(RuleBase):
     """Premium subsidy: a share of the premium, one for the party's first purchase, one for later ones."""
@@ -240,9 +265,9 @@ class PremiumShare(RuleBase):
     first: Ratio
     repeat: Ratio
 
-    def describe(self) -> str:
-        return f"first purchase {pc(self.first)}, later purchases {pc(self.repeat)} of the premium"
-
+    def describe(self) -> Text:
+        return Text(f"首次投保补贴保费的 {share(self.first)}，续保补贴 {share(self.repeat)}",
+                    f"first purchase {share(self.first)} of the premium, later purchases {share(self.repeat)}")
 
 CALCULATIONS = (FixedAmount, CappedAmount, RateOfBase, Tiered, InterestSubsidy, FeeBand, PremiumShare)
 
@@ -258,10 +283,12 @@ class Cap(RuleBase):
     group: str | None = None
     active: bool = Field(True, description="a reading kept as an optional cap is written here, off")
 
-    def describe(self) -> str:
-        text = f"≤ {wan(self.limit)} {self.scope}" + (f", shared by group {self.group}" if self.group else "")
-        return text + ("" if self.active else " — inactive (an optional reading, off)")
-
+    def describe(self) -> Text:
+        where = scope(self.scope)
+        shared = Text("", "") if not self.group else Text(f"，与 {self.group} 组共用", f", shared by group {self.group}")
+        off = Text("", "") if self.active else Text("（可选口径，未启用）", " (an optional reading, off)")
+        return Text(f"{where.zh}最高 {money(self.limit).zh}{shared.zh}{off.zh}",
+                    f"at most {money(self.limit).en} {where.en}{shared.en}{off.en}")
 
 class LoanYearsCap(RuleBase):
     """Subsidised loan-years of a party ≤ years, across every loan (D20)."""
@@ -270,9 +297,8 @@ class LoanYearsCap(RuleBase):
     years: int = Field(ge=1)
     group: str | None = None
 
-    def describe(self) -> str:
-        return f"≤ {self.years} subsidised loan-years per party, across its loans"
-
+    def describe(self) -> Text:
+        return Text(f"每个主体各笔贷款合计贴息不超过 {self.years} 年", f"at most {years(self.years)} of subsidised loans per party, across its loans")
 
 class ClaimLimit(RuleBase):
     """At most ``count`` awards of the program within a scope (仅限一次, 一次性, 连续 N 年)."""
@@ -281,9 +307,9 @@ class ClaimLimit(RuleBase):
     scope: Literal["per_enterprise", "per_object", "per_enterprise_year", "per_object_year"]
     count: int = Field(1, ge=1)
 
-    def describe(self) -> str:
-        return f"at most {self.count} award(s) {self.scope}"
-
+    def describe(self) -> Text:
+        where = scope(self.scope)
+        return Text(f"{where.zh}限 {self.count} 次", f"at most {_awards(self.count)} {where.en}")
 
 class Quota(RuleBase):
     """At most ``count`` awards across all parties within a district, a year, the program's life, or on one
@@ -295,10 +321,11 @@ class Quota(RuleBase):
     categories: tuple[str, ...] | None = Field(None, description="only awards in these categories count")
     group: str | None = None
 
-    def describe(self) -> str:
-        which = f" in categories {'/'.join(self.categories)}" if self.categories else ""
-        return f"at most {self.count} award(s){which} {self.scope}, across all parties"
-
+    def describe(self) -> Text:
+        where = scope(self.scope)
+        which = Text("", "") if not self.categories else Text(f" {items(self.categories).zh} 类", f" in categories {items(self.categories).en}")
+        return Text(f"{where.zh}{which.zh}共 {self.count} 个名额（所有主体合计）",
+                    f"at most {_awards(self.count)}{which.en} {where.en}, across all parties")
 
 class NonStacking(RuleBase):
     """就高不重复: of the programs in ``group`` that pay on the same object, only the highest pays (D22)."""
@@ -307,9 +334,9 @@ class NonStacking(RuleBase):
     group: str
     scope: Literal["per_object", "per_enterprise"] = "per_object"
 
-    def describe(self) -> str:
-        return f"就高不重复 in group {self.group}, {self.scope}"
-
+    def describe(self) -> Text:
+        where = scope(self.scope)
+        return Text(f"{self.group} 组内{where.zh}只取最高一项", f"only the highest award of group {self.group} pays, {where.en}")
 
 class Eligibility(RuleBase):
     """Who may receive it: party kinds the ledger checks, and conditions the officer attests."""
@@ -318,10 +345,12 @@ class Eligibility(RuleBase):
     party_kinds: tuple[str, ...] | None = None
     attested: tuple[str, ...] = ()
 
-    def describe(self) -> str:
-        kinds = f"party kinds {'/'.join(self.party_kinds)}; " if self.party_kinds else ""
-        return kinds + ("attested by the officer: " + "; ".join(self.attested) if self.attested else "")
-
+    def describe(self) -> Text:
+        kinds = None if not self.party_kinds else Text(f"限{codes('party_kind', self.party_kinds).zh}",
+                                                       f"party kinds: {codes('party_kind', self.party_kinds).en}")
+        attested = None if not self.attested else Text(f"经办确认：{items(self.attested, '；', '; ').zh}",
+                                                       f"attested by the officer: {items(self.attested, '；', '; ').en}")
+        return glue(kinds, attested) if kinds or attested else Text("无其他条件", "no further conditions")
 
 BOUNDS = (Cap, LoanYearsCap, ClaimLimit, Quota, NonStacking, Eligibility)
 

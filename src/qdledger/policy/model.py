@@ -12,10 +12,12 @@ from typing import Annotated, Any, Literal, Union  # noqa: F401
 
 from pydantic import Field, model_validator
 
+from qdledger.i18n import Text
 from qdledger.policy.base import Citation, Fen, Ratio, RuleBase, Strict
 from qdledger.policy.kinds_equity import EQUITY_KINDS
 from qdledger.policy.kinds_integrity import INTEGRITY_KINDS
 from qdledger.policy.kinds_subsidy import SUBSIDY_KINDS
+from qdledger.policy.words import each, money, share
 
 
 class ProjectCap(RuleBase):
@@ -33,8 +35,15 @@ class ProjectCap(RuleBase):
             raise ValueError("cap must be above zero")
         return self
 
+    def describe(self) -> Text:
+        cap = money(self.cap)
+        return Text(f"不超过项目总投入的 {share(self.ratio)}，且最高 {cap.zh}",
+                    f"at most {share(self.ratio)} of the project budget, and at most {cap.en}")
+
 
 MILESTONE_ORDER = ("award", "midterm", "acceptance")
+PASSED = {"award": Text("立项后", "after award"), "midterm": Text("中期评估通过后", "after the mid-term review passes"),
+          "acceptance": Text("验收后", "after acceptance")}
 
 
 class Stage(Strict):
@@ -58,11 +67,20 @@ class StagedCeilings(RuleBase):
             raise ValueError("stage ceilings must rise and end at the whole awarded amount")
         return self
 
+    def describe(self) -> Text:
+        stages = each(self.stages, lambda s: Text(f"{PASSED[s.after].zh}累计 {share(s.cumulative)}",
+                                                  f"{share(s.cumulative)} {PASSED[s.after].en}"), "，", ", ")
+        return Text(stages.zh, f"in all, {stages.en}")
+
 
 class ReleaseFreely(RuleBase):
     """Releases in one or several payments up to the awarded amount, no milestone ceilings."""
 
     kind: Literal["lump_or_staged"]
+
+    def describe(self) -> Text:
+        return Text("可一次或分次拨付，累计不超过立项金额，不设节点比例",
+                    "in one or several payments up to the awarded amount, with no milestone ceilings")
 
 
 RULE_KINDS = [

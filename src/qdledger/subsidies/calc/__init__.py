@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
+from decimal import Decimal
 from fractions import Fraction
 from typing import Any
 
@@ -53,8 +54,13 @@ class Entitlement:
     extra: dict[str, Any] = field(default_factory=dict)
 
 
-pct = k.pc
-"""A ratio as the policies write it: ``50%``, ``0.5%``."""
+def pct(ratio: Fraction) -> str:
+    """A ratio as the policies write it: ``50%``, ``0.5%``; as a fraction when not a short decimal."""
+    hundred = ratio * 100
+    if (hundred * 10_000).denominator != 1:
+        return str(ratio)
+    text = format(Decimal(hundred.numerator) / Decimal(hundred.denominator), "f")
+    return (text.rstrip("0").rstrip(".") if "." in text else text) + "%"
 
 
 def need(value: Any, option: str, what: Text) -> Any:
