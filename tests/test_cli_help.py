@@ -138,3 +138,26 @@ def test_help_made_twice_in_one_process_is_the_same(monkeypatch):
     sub = grant.make_context("grant", [], parent=ctx, resilient_parsing=True)
     first, second = sub.get_help(), sub.get_help()
     assert first == second and "示例：qdledger grant show G1" in first
+
+
+@pytest.mark.parametrize("args, chinese, english", [
+    (("grant", "release", "G1", "--date", "2025-01-01"), "错误：缺少选项 '--amount'。", "Error: Missing option '--amount'."),
+    (("grant", "relase"), "错误：没有命令 'relase'。是否想用 'release'？",
+     "Error: No such command 'relase'. Did you mean 'release'?"),
+    (("grant", "release", "G1", "--amont", "5"), "错误：没有选项 --amont（可能的选项：--amount",
+     "Error: No such option: --amont (Possible options: --amount"),
+])
+def test_a_command_line_that_does_not_parse_is_explained_in_the_runs_language(args, chinese, english):
+    zh, en = _run(*args), _run("--lang", "en", *args)
+    assert (zh.returncode, en.returncode) == (2, 2)
+    assert zh.stderr.startswith("用法：qdledger grant") and "查看帮助。" in zh.stderr and chinese in zh.stderr
+    assert en.stderr.startswith("Usage: qdledger grant") and english in en.stderr
+    assert zh.stdout == en.stdout == ""
+
+
+def test_a_usage_error_under_json_is_one_object_in_chinese():
+    import json
+
+    done = _run("grant", "release", "G1", "--json")
+    assert done.returncode == 2
+    assert json.loads(done.stdout)["error"]["message"] == "缺少选项 '--amount'。"

@@ -7,7 +7,9 @@ only the command whose help is being printed (and its sub-commands' one-line sum
 
 from __future__ import annotations
 
+import io
 import os
+import sys
 from typing import Any
 
 from qdledger_cli import help_zh
@@ -53,6 +55,42 @@ def _install() -> None:
 
     get_help.translates = True  # type: ignore[attr-defined]
     Context.get_help = get_help
+    _install_usage_errors()
+
+
+def _install_usage_errors() -> None:
+    """Click's usage errors ("Missing option", "No such command" …) in Chinese, on stderr as before."""
+    try:
+        from typer._click.exceptions import ClickException, UsageError
+    except ImportError:
+        from click.exceptions import ClickException, UsageError
+    for cls in (ClickException, UsageError):  # a usage error shows itself its own way
+        english = cls.__dict__["show"]
+        if not getattr(english, "translates", False):
+            cls.show = _translated(english)
+
+
+def _translated(english: Any) -> Any:
+    def show(error: Any, file: Any = None) -> None:
+        if not _chinese:
+            return english(error, file)
+        shown = io.StringIO()
+        english(error, shown)
+        (file or sys.stderr).write(usage_text(shown.getvalue()))
+
+    show.translates = True  # type: ignore[attr-defined]
+    return show
+
+
+def usage_text(text: str) -> str:
+    """A usage error as click words it, in Chinese when the run is (names and values kept)."""
+    import re
+
+    if not _chinese:
+        return text
+    for pattern, chinese in help_zh.USAGE_ERRORS:
+        text = re.sub(pattern, chinese, text, flags=re.M)
+    return text
 
 
 def translate(ctx: Any) -> None:

@@ -92,6 +92,17 @@ LABELS = {  # what click itself prints around the help
     "[required]": "[必填]", "[default: ": "[默认：", "[env var: ": "[环境变量：",
 }
 
+USAGE_ERRORS = (  # click's usage errors: (pattern, Chinese), applied in order
+    (r"^Usage: ", "用法："), (r"Try '(.+?)' for help\.", r"运行 '\1' 查看帮助。"), (r"^Error: ", "错误："),
+    (r"Missing option '(.+?)'\.", r"缺少选项 '\1'。"), (r"Missing argument '(.+?)'\.", r"缺少参数 '\1'。"),
+    (r"Missing parameter: (\S+)", r"缺少参数：\1"), (r"Missing command\.", "缺少子命令。"),
+    (r"No such command '(.+?)'\.", r"没有命令 '\1'。"), (r"No such option: (\S+)", r"没有选项 \1"),
+    (r" ?Did you mean (.+?)\?", r"是否想用 \1？"), (r" ?\(Possible options: (.+?)\)", r"（可能的选项：\1）"),
+    (r"Got unexpected extra arguments? \((.+?)\)", r"多余的参数（\1）"),
+    (r"Option '(.+?)' requires an argument\.", r"选项 '\1' 需要一个值。"),
+    (r"Invalid value for (.+?): ", r"\1 的值无效："),
+)
+
 OPTIONS = {
     "--actor": "经办人；默认操作系统用户",
     "--lang": "zh（默认）或 en",

@@ -198,11 +198,15 @@ def fail(error: LedgerError, as_json: bool) -> None:
 
 def usage_error(error: Exception) -> int:
     """A command line that does not parse, under ``--json``: the contract's error object, exit 2."""
-    message = error.format_message() if hasattr(error, "format_message") else str(error)
+    from qdledger_cli.help_lang import usage_text
+
+    message = usage_text(error.format_message() if hasattr(error, "format_message") else str(error))
     body = {"code": "usage", "rule": None, "citation": None, "message": message,
             "limit": None, "used": None, "requested": None, "excess": None}
     print(json.dumps({"error": body}, ensure_ascii=False, indent=2))
     return int(getattr(error, "exit_code", 2) or 2)
+
+
 def _problem_line(problem: dict[str, Any]) -> str:
     """One problem of a refused batch: where (row, column) and what."""
     where = [tr(f"第 {problem['row']} 行", f"row {problem['row']}")] if problem.get("row") is not None else []
