@@ -115,6 +115,7 @@ NUMBER_LABELS: dict[str, tuple[str, str, str]] = {
     "award_possible_from": ("可立项日期", "award possible from", "date"),
     "held_from": ("暂停受理自", "applications held from", "date"),
     "terminated_on": ("终止日期", "terminated on", "date"),
+    "decided_on": ("处理决定日期", "decided on", "date"), "repair_on": ("修复日期", "repair dated", "date"),
     "valid_from": ("有效期自", "valid from", "date"), "valid_to": ("有效期至", "valid to", "date"),
     "measures": ("本次措施", "measures given", "list"), "allowed": ("允许的措施", "measures allowed", "list"),
     "open_grants": ("未结题项目", "open grants", "list"), "party_kind": ("主体类型", "party kind", "text"),

@@ -126,7 +126,9 @@ def check_repair(rule_id: str, rule: CreditRepair, case, day: date, new_until: d
         if not rule.may_remove or not case.listed_on(day):
             raise RuleViolation(rule_id, cite, said(
                 rule.citation, f"案件 {case.case_id} 在 {day} 不在科研诚信异常名录中，无从移出", f"case {case.case_id} is not on the list on {day}; nothing to remove"),
-                hint=Text("信用修复须在处理决定之后、移出之前", "a repair comes after the decision and before any removal"))
+                decided_on=case.decided_on.isoformat() if case.decided_on else None, repair_on=day.isoformat(),
+                hint=Text(f"信用修复须在处理决定（{case.decided_on or '尚未作出'}）之后、移出名录之前",
+                          f"a repair comes after the decision ({case.decided_on or 'not yet made'}) and before any removal"))
         return
     if not (until and case.decided_on and case.decided_on <= day < until):
         period = f"{case.decided_on} — {until}" if until else "—"
@@ -134,7 +136,8 @@ def check_repair(rule_id: str, rule: CreditRepair, case, day: date, new_until: d
             rule.citation, f"信用修复须在惩戒期内：案件 {case.case_id} 的禁止期为 {period}（截止日不含），修复日期 {day}",
             f"a credit repair happens inside the punishment: case {case.case_id} bans {period} (end excluded); repair dated {day}"),
             ban_until=until.isoformat() if until else None,
-            hint=Text("在禁止期内的日期记录修复，或用 --remove 移出名录", "date the repair inside the ban, or use --remove"))
+            hint=Text(f"在禁止期 {period} 内的日期记录修复，或用 --remove 移出名录",
+                      f"date the repair inside the ban ({period}), or use --remove"))
     if new_until is None or not (day <= new_until < until):
         raise RuleViolation(rule_id, cite, said(
             rule.citation, f"信用修复只能减少惩戒期限：案件 {case.case_id} 现禁止期至 {until}，新的截止日应在 {day} 至 {until} 之前；申请 {new_until}",
