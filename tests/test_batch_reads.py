@@ -55,3 +55,14 @@ def test_a_party_registered_earlier_in_the_batch_can_be_awarded(ledger):
                     amount=500_000_000, day=D)),
         (CTX, release(grant_id="G1", amount=500_000_000, day=D))])
     assert results[-1]["disbursed"] == "5000000.00"
+
+
+def test_a_batch_whose_results_nobody_reads_records_the_same_and_builds_no_view(ledger):
+    ledger.execute_batch([(CTX, party("E1", "91370212MA3C5Y2K1H"))])
+    items = [(CTX, award(grant_id="G1", enterprise="E1", program="sci_demo_project",
+                         project_budget=4_500_000_000, amount=1_000_000_000, day=D)),
+             (CTX, release(grant_id="G1", amount=400_000_000, day=date(2025, 1, 10)))]
+    assert ledger.execute_batch(items, results=False) == [None, None]
+    assert show_grant(ledger, "G1")["disbursed"] == "4000000.00"
+    reviewed = milestone_result(grant_id="G1", milestone="midterm", result="passed", day=date(2026, 1, 15))
+    assert ledger.execute_batch([(CTX, reviewed)])[0]["ceiling_now"] == "8000000.00"

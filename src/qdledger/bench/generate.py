@@ -175,7 +175,7 @@ def run_batch(ledger: Ledger, commands: list[Command], stats: Stats) -> None:
     items = [(ACTORS[i % len(ACTORS)], command) for i, command in enumerate(commands)]
     wall, cpu = time.perf_counter(), time.process_time()
     try:
-        ledger.execute_batch(items)
+        ledger.execute_batch(items, results=False)
     except BatchRefused as refused:
         stats.refusals += len(refused.problems)
         raise GeneratorRefused(stats.batches + 1, commands, refused) from refused

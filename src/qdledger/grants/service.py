@@ -62,7 +62,7 @@ def award(*, grant_id: str, enterprise: str, program: str, project_budget: int, 
                      project=project_id, project_budget=project_budget, amount=amount, stages=stages,
                      staging_rule=staging_rule, staging_citation=staging.citation.short() if staging else prog.citation.short(),
                      rules=applied, **ctx.envelope(day))
-        return grant_view(party.grants[grant_id], party)
+        return lambda: grant_view(party.grants[grant_id], party)
 
     return Command("grant.award", args, decide, reads=(("enterprise", enterprise), ("grant", grant_id)))
 
@@ -117,7 +117,7 @@ def release(*, grant_id: str, amount: int, day: date) -> Command:
         stage, _ = grant.stage_as_of(day)
         party.record(TrancheReleased, grant_id=grant_id, amount=amount, stage=stage,
                      rules=[grant.staging_rule], **ctx.envelope(day))
-        return grant_view(grant, party)
+        return lambda: grant_view(grant, party)
 
     return Command("grant.release", dict(grant_id=grant_id, amount=amount, day=day), decide,
                    reads=(("grant", grant_id),))
@@ -150,7 +150,7 @@ def milestone_result(*, grant_id: str, milestone: str, result: str, day: date) -
                                 hint=Text(f"项目自 {grant.terminated_on} 起已终止，不再记录评估或验收；终止前的日期也不能补记",
                                           f"the grant is terminated from {grant.terminated_on}: no review result can be recorded for it"))
         party.record(MilestoneRecorded, grant_id=grant_id, milestone=milestone, result=result, **ctx.envelope(day))
-        return grant_view(grant, party)
+        return lambda: grant_view(grant, party)
 
     return Command(f"grant.{milestone}", dict(grant_id=grant_id, result=result, day=day), decide,
                    reads=(("grant", grant_id),))

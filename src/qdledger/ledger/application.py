@@ -145,11 +145,15 @@ class UnitOfWork:
 
 @dataclass(frozen=True)
 class Command:
-    """A write the ledger can decide: its name, its arguments, and how to decide it."""
+    """A write the ledger can decide: its name, its arguments, and how to decide it.
+
+    ``decide`` returns the result, or a function that builds it: a view can cost as much as the
+    decision itself, and a batch whose results nobody reads (bulk generation) skips it.
+    """
 
     name: str
     args: dict[str, Any]
-    decide: Callable[[UnitOfWork, Context], dict[str, Any]]
+    decide: Callable[[UnitOfWork, Context], dict[str, Any] | Callable[[], dict[str, Any]]]
     reads: tuple[tuple[str, str], ...] = ()
     """(kind, key) of what ``decide`` looks up, so a batch can read them all in a few queries."""
 
@@ -236,17 +240,18 @@ class Ledger(Application):
             raise refused.problems[0][1] from None
 
     def execute_batch(self, items: list[tuple[Context, Command]],
-                      progress: Callable[[int], None] | None = None) -> list[dict[str, Any]]:
+                      progress: Callable[[int], None] | None = None, *, results: bool = True) -> list[dict[str, Any]]:
         """Decide every command in order against one unit of work, then save all or nothing.
 
         A command whose idempotency key was used before is not decided again: its first result is
         returned. If any command is refused, every problem is collected and nothing is saved.
+        ``results=False``: the caller reads no result, so views left to be built are not built (None).
         """
         with _no_cycle_collection():
-            return self._execute_batch(items, progress)
+            return self._execute_batch(items, progress, results)
 
     def _execute_batch(self, items: list[tuple[Context, Command]],
-                       progress: Callable[[int], None] | None) -> list[dict[str, Any]]:
+                       progress: Callable[[int], None] | None, wanted: bool = True) -> list[dict[str, Any]]:
         reads = [read for _, command in items for read in command.reads]
         reads += [("idempotency", ctx.idempotency_key) for ctx, _ in items if ctx.idempotency_key]
         waited_for = "conflict"
@@ -256,7 +261,7 @@ class Ledger(Application):
                 backoff(attempt)
             uow = UnitOfWork(self)
             uow.preload(reads)
-            results, problems = self._decide_all(uow, items, progress)
+            results, problems = self._decide_all(uow, items, progress, wanted)
             if problems:
                 raise BatchRefused(problems)
             if any(ctx.dry_run for ctx, _ in items):  # a dry run anywhere in a batch writes nothing
@@ -283,12 +288,13 @@ class Ledger(Application):
             attempts=MAX_ATTEMPTS, reason=waited_for)
 
     def _decide_all(self, uow: UnitOfWork, items: list[tuple[Context, Command]],
-                    progress: Callable[[int], None] | None) -> tuple[list[Any], list[tuple[int, LedgerError]]]:
+                    progress: Callable[[int], None] | None,
+                    wanted: bool = True) -> tuple[list[Any], list[tuple[int, LedgerError]]]:
         results: list[Any] = []
         problems: list[tuple[int, LedgerError]] = []
         for index, (ctx, command) in enumerate(items):
             try:
-                results.append(self._decide_one(uow, ctx, command))
+                results.append(self._decide_one(uow, ctx, command, wanted))
             except LedgerError as error:
                 problems.append((index, error))
                 results.append(None)
@@ -296,7 +302,7 @@ class Ledger(Application):
                 progress(index + 1)
         return results, problems
 
-    def _decide_one(self, uow: UnitOfWork, ctx: Context, command: Command) -> dict[str, Any]:
+    def _decide_one(self, uow: UnitOfWork, ctx: Context, command: Command, wanted: bool = True) -> dict[str, Any]:
         if self.access is not None:
             self.access.check(ctx.actor, command.name)
         key = ctx.idempotency_key
@@ -309,6 +315,8 @@ class Ledger(Application):
                                    field="idempotency_key")
                 return {**earlier.data["result"], "replayed": True}
         result = command.decide(uow, ctx)
+        if callable(result):  # built now, against the state just decided, or not at all
+            result = result() if wanted or key or ctx.dry_run else None
         if key and not ctx.dry_run:
             uow.add(Handle.claim("idempotency", key, ctx.actor, {"fingerprint": fingerprint, "result": result}))
         return result
