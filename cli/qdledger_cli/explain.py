@@ -94,10 +94,10 @@ def _show_postings(events: list[dict[str, Any]]) -> None:
 
 
 def show_money(amount: str) -> str:
-    """A JSON yuan string ("4000000.00") as people read it: ¥4,000,000.00."""
-    from qdledger.money import show_yuan
+    """A JSON yuan string ("4000000.00") as people read it: ¥4,000,000.00 (the tables' own formatter)."""
+    from qdledger_cli.display import money
 
-    return show_yuan(int(Decimal(amount) * 100))
+    return money(amount)
 
 
 NUMBER_LABELS: dict[str, tuple[str, str, str]] = {
