@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from datetime import date
 from fractions import Fraction
 from typing import Any
@@ -16,29 +16,10 @@ from qdledger.money import show_yuan, yuan
 from qdledger.policy import kinds_subsidy as k
 from qdledger.policy.loader import policy_book
 from qdledger.subsidies import bounds, objects, resolver
-from qdledger.subsidies.calc import Facts, compute, pays_on
+from qdledger.subsidies.calc import ClaimInput, Facts, compute, pays_on
 from qdledger.subsidies.events import InsuranceRegistered, SubsidyClaimed, SubsidyPaid
 from qdledger.subsidies.quota import QuotaCounter, counter
 from qdledger.subsidies.state import ClaimState, LoanState, SubsidyBook, book_of
-
-
-@dataclass(frozen=True)
-class ClaimInput:
-    """What an officer states with a claim; facts of the object, not of the program."""
-
-    base: int | None = None
-    prior_base: int | None = None
-    basic_research: int | None = None
-    prior_basic_research: int | None = None
-    revenue: int | None = None
-    rank: int | None = None
-    grade: str | None = None
-    category: str | None = None
-    amount: int | None = None
-    fee_rate: Fraction | None = None
-
-    def given(self) -> dict[str, Any]:
-        return {name: getattr(self, name) for name in self.__dataclass_fields__}
 
 
 def claim_subsidy(ledger: Ledger, ctx: Context, **fields: Any) -> dict[str, Any]:

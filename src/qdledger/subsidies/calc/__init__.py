@@ -16,11 +16,9 @@ from qdledger.subsidies.state import GuaranteeState, InsuranceState, LoanState
 
 
 @dataclass(frozen=True)
-class Facts:
-    """What a claim knows about its object: recorded bases, the loan, the fee, the policy."""
+class ClaimInput:
+    """What an officer states with a claim; facts of the object, not of the program."""
 
-    day: date
-    object_ref: str
     base: int | None = None
     prior_base: int | None = None
     basic_research: int | None = None
@@ -30,9 +28,20 @@ class Facts:
     grade: str | None = None
     category: str | None = None
     amount: int | None = None
+    fee_rate: Fraction | None = None
+
+    def given(self) -> dict[str, Any]:
+        return {name: getattr(self, name) for name in ClaimInput.__dataclass_fields__}
+
+
+@dataclass(frozen=True, kw_only=True)
+class Facts(ClaimInput):
+    """What a claim knows about its object: recorded bases, the loan, the fee, the policy."""
+
+    day: date
+    object_ref: str
     loan: LoanState | None = None
     guarantee: GuaranteeState | None = None
-    fee_rate: Fraction | None = None
     insurance: InsuranceState | None = None
     first_purchase: bool = True
     first_award: bool = True
