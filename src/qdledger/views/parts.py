@@ -1,0 +1,181 @@
+"""A rebuild split between processes, one per core: each projects a share of the aggregates.
+
+Every projector writes only rows of the aggregate whose event it projects (a party's grants,
+tranches, cases and figures come from the party's own events), except the trial balance, which
+every party posts to. So process k of n reads only the events of aggregates whose id ends in a
+hex digit equal to k modulo n, decodes and projects them into a file of its own, and the parent
+puts the parts together with ``INSERT … SELECT`` (SQLite's own speed): rows keyed by position in
+position order, the trial balance summed per account. Should a row ever be written from two
+parts, its key appears twice and the parts are refused, and the rebuild runs in one process.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import queue as queues
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from qdledger.errors import LedgerError
+from qdledger.i18n import Text
+from qdledger.views.tables import TABLES
+
+MAX_WORKERS = 8  # SQLite attaches at most ten files to one connection
+SHARE = 20_000  # events: below this many per process, starting one costs more than it saves
+PART_PAGE = 20_000  # events per transaction in a part, and per step of the progress bar
+SUMMED = {"trial_balance"}  # tables every part adds to: one row per account, its sums added up
+FAST = ("journal_mode = OFF", "synchronous = OFF")  # a file nobody reads until it is swapped in
+
+
+class RebuildFailed(LedgerError):
+    """A process building part of the read models stopped; the old file stays as it was."""
+
+    code = "rebuild_failed"
+
+
+class SharedRow(Exception):
+    """The same row was written by two parts: the parts cannot simply be put together."""
+
+
+def workers_for(events: int, requested: int | None = None) -> int:
+    """``requested`` if given (within 1 and MAX_WORKERS), else one per core when each gets a fair share."""
+    if "fork" not in multiprocessing.get_all_start_methods():
+        return 1
+    wanted = requested if requested is not None else min(os.cpu_count() or 1, events // SHARE)
+    return max(1, min(wanted, MAX_WORKERS))
+
+
+def part_paths(fresh: Path, workers: int) -> list[Path]:
+    return [fresh.with_name(f"{fresh.name}.part{k}") for k in range(workers)]
+
+
+def build_in_parts(ledger: Any, fresh: Path, workers: int, progress: Callable[[int], None] | None) -> int:
+    """Fill ``fresh`` with the projection of the log up to its last position now; how many events."""
+    from qdledger.audit.rows import event_store
+
+    store = event_store(ledger)
+    try:
+        upto = store.last_position()
+        parts = part_paths(fresh, workers)
+        context = multiprocessing.get_context("fork")
+        messages = context.Queue()
+        processes = [context.Process(target=_build_part, args=(ledger, store, part, (k, workers), upto, messages),
+                                     daemon=True) for k, part in enumerate(parts)]
+        try:
+            for process in processes:
+                process.start()
+            applied = _follow(processes, messages, progress)
+            merge(fresh, parts, upto)
+            return applied
+        finally:
+            _stop(processes)
+            remove(parts)
+    finally:
+        store.close()
+
+
+def _build_part(ledger: Any, store: Any, part: Path, shard: tuple[int, int], upto: int, messages: Any) -> None:
+    """In a forked process: project one shard of the log into ``part``, reporting each page."""
+    try:
+        from qdledger.audit.decode import Decoder, collector_paused
+        from qdledger.views.store import _keys, apply_page, open_views
+
+        own = store.reopened()
+        db = open_views(part)
+        for pragma in FAST:
+            db.conn.execute(f"PRAGMA {pragma}")
+        decode, keys, parties = Decoder(ledger), _keys(), {}
+        with collector_paused():
+            for rows in own.pages(0, upto, PART_PAGE, shard):
+                db.conn.execute("BEGIN")
+                apply_page(db.conn, rows, decode, keys, parties)
+                db.conn.execute("COMMIT")
+                messages.put(("progress", len(rows)))
+        own.close()
+        db.close()
+        messages.put(("done", shard[0]))
+    except BaseException as error:  # noqa: BLE001 - whatever stopped it is told to the parent, who raises it
+        messages.put(("error", f"{type(error).__name__}: {error}"))
+
+
+def _follow(processes: list, messages: Any, progress: Callable[[int], None] | None) -> int:
+    """Pass each part's progress on until every part is done; a part that fails or dies is raised."""
+    done = applied = 0
+    while done < len(processes):
+        try:
+            kind, value = messages.get(timeout=1)
+        except queues.Empty:
+            dead = [k for k, p in enumerate(processes) if p.exitcode not in (None, 0)]
+            if dead:
+                code = processes[dead[0]].exitcode
+                raise RebuildFailed(Text(f"重建查询库的第 {dead[0] + 1} 个进程意外退出（代码 {code}），原查询库未改动",
+                                         f"process {dead[0] + 1} rebuilding the read models exited (code {code}); "
+                                         "the old read models are unchanged")) from None
+            continue
+        if kind == "error":
+            raise RebuildFailed(Text(f"重建查询库失败，原查询库未改动：{value}",
+                                     f"the read-model rebuild failed; the old read models are unchanged: {value}"))
+        if kind == "done":
+            done += 1
+        else:
+            applied += value
+            if progress:
+                progress(value)
+    return applied
+
+
+def merge(fresh: Path, parts: list[Path], upto: int) -> None:
+    """Put the parts together in ``fresh``, tracked at ``upto``; ``SharedRow`` if two parts wrote one row."""
+    import sqlite3
+
+    from qdledger.views.store import open_views, track
+
+    db = open_views(fresh)
+    conn = db.conn
+    try:
+        for pragma in FAST:
+            conn.execute(f"PRAGMA {pragma}")
+        for k, part in enumerate(parts):
+            conn.execute(f"ATTACH DATABASE ? AS part{k}", (str(part),))
+        conn.execute("BEGIN")
+        for table in TABLES:
+            conn.execute(_merging(table, len(parts)))
+        if upto:
+            track(conn, upto)
+        conn.execute("COMMIT")
+    except sqlite3.IntegrityError as error:
+        raise SharedRow(str(error)) from None
+    finally:
+        db.close()
+
+
+def _merging(table: Any, count: int) -> str:
+    names = ", ".join(f"[{c}]" for c in table.columns)
+    union = " UNION ALL ".join(f"SELECT {names} FROM part{k}.[{table.name}]" for k in range(count))
+    into = f"INSERT INTO main.[{table.name}] ({names}) "
+    if table.name in SUMMED:
+        picked = ", ".join(f"[{c}]" if c == table.pk else f"sum([{c}])" if c.endswith("_fen") else f"max([{c}])"
+                           for c in table.columns)
+        return into + f"SELECT {picked} FROM ({union}) GROUP BY [{table.pk}]"
+    keys = (table.pk,) if isinstance(table.pk, str) else table.pk
+    if "position" in keys:  # the log's order, as one process writes them
+        return into + f"SELECT {names} FROM ({union}) ORDER BY " + ", ".join(f"[{k}]" for k in keys)
+    return into + f"SELECT {names} FROM ({union})"
+
+
+def _stop(processes: list) -> None:
+    """Parts still running after a failure are ended; every process is waited for."""
+    for process in processes:
+        if process.pid is None:  # never started
+            continue
+        if process.is_alive():
+            process.terminate()
+        process.join()
+
+
+def remove(paths: list[Path]) -> None:
+    for path in paths:
+        for leftover in (path, Path(f"{path}-journal")):
+            leftover.unlink(missing_ok=True)
