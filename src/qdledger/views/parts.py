@@ -4,9 +4,10 @@ Every projector writes only rows of the aggregate whose event it projects (a par
 tranches, cases and figures come from the party's own events), except the trial balance, which
 every party posts to. So process k of n reads only the events of aggregates whose id ends in a
 hex digit equal to k modulo n, decodes and projects them into a file of its own, and the parent
-puts the parts together with ``INSERT … SELECT`` (SQLite's own speed): rows keyed by position in
-position order, the trial balance summed per account. Should a row ever be written from two
-parts, its key appears twice and the parts are refused, and the rebuild runs in one process.
+adds the other parts' rows to the biggest with ``INSERT … SELECT`` (SQLite's own speed): the
+trial balance summed per account, postings under rowids that keep them in the log's order.
+Should a row ever be written from two parts, its key appears twice and the parts are refused,
+and the rebuild runs in one process.
 """
 
 from __future__ import annotations
@@ -127,21 +128,26 @@ def _follow(processes: list, messages: Any, progress: Callable[[int], None] | No
 
 
 def merge(fresh: Path, parts: list[Path], upto: int) -> None:
-    """Put the parts together in ``fresh``, tracked at ``upto``; ``SharedRow`` if two parts wrote one row."""
+    """Make the biggest part ``fresh`` and add the others' rows to it, tracked at ``upto``;
+    ``SharedRow`` if two parts wrote one row."""
     import sqlite3
 
     from qdledger.views.store import open_views, track
 
+    base = max(parts, key=lambda part: part.stat().st_size)
+    os.replace(base, fresh)
+    others = [part for part in parts if part != base]
     db = open_views(fresh)
     conn = db.conn
     try:
         for pragma in FAST:
             conn.execute(f"PRAGMA {pragma}")
-        for k, part in enumerate(parts):
+        for k, part in enumerate(others):
             conn.execute(f"ATTACH DATABASE ? AS part{k}", (str(part),))
         conn.execute("BEGIN")
         for table in TABLES:
-            conn.execute(_merging(table, len(parts)))
+            for statement in _merging(table, len(others)):
+                conn.execute(statement)
         if upto:
             track(conn, upto)
         conn.execute("COMMIT")
@@ -151,18 +157,21 @@ def merge(fresh: Path, parts: list[Path], upto: int) -> None:
         db.close()
 
 
-def _merging(table: Any, count: int) -> str:
+def _merging(table: Any, count: int) -> list[str]:
+    """The statements adding the attached parts' rows of one table to the main file's."""
     names = ", ".join(f"[{c}]" for c in table.columns)
-    union = " UNION ALL ".join(f"SELECT {names} FROM part{k}.[{table.name}]" for k in range(count))
-    into = f"INSERT INTO main.[{table.name}] ({names}) "
     if table.name in SUMMED:
+        union = " UNION ALL ".join(f"SELECT {names} FROM part{k}.[{table.name}]" for k in range(count))
         picked = ", ".join(f"[{c}]" if c == table.pk else f"sum([{c}])" if c.endswith("_fen") else f"max([{c}])"
                            for c in table.columns)
-        return into + f"SELECT {picked} FROM ({union}) GROUP BY [{table.pk}]"
-    keys = (table.pk,) if isinstance(table.pk, str) else table.pk
-    if "position" in keys:  # the log's order, as one process writes them
-        return into + f"SELECT {names} FROM ({union}) ORDER BY " + ", ".join(f"[{k}]" for k in keys)
-    return into + f"SELECT {names} FROM ({union})"
+        added = ", ".join(f"[{c}] = [{c}] + excluded.[{c}]" if c.endswith("_fen") else f"[{c}] = excluded.[{c}]"
+                          for c in table.columns if c != table.pk)
+        return [f"INSERT INTO main.[{table.name}] ({names}) SELECT {picked} FROM ({union}) GROUP BY [{table.pk}] "
+                f"ON CONFLICT([{table.pk}]) DO UPDATE SET {added}"] if count else []
+    if isinstance(table.pk, tuple):  # the rowid keeps such a table in the log's order (postings: LINE_BITS)
+        return [f"INSERT INTO main.[{table.name}] (rowid, {names}) SELECT rowid, {names} FROM part{k}.[{table.name}]"
+                for k in range(count)]
+    return [f"INSERT INTO main.[{table.name}] SELECT * FROM part{k}.[{table.name}]" for k in range(count)]
 
 
 def _stop(processes: list) -> None:
