@@ -44,8 +44,15 @@ def workers_for(events: int, requested: int | None = None) -> int:
     """``requested`` if given (within 1 and MAX_WORKERS), else one per core when each gets a fair share."""
     if "fork" not in multiprocessing.get_all_start_methods():
         return 1
-    wanted = requested if requested is not None else min(os.cpu_count() or 1, events // SHARE)
+    wanted = requested if requested is not None else min(_cores(), events // SHARE)
     return max(1, min(wanted, MAX_WORKERS))
+
+
+def _cores() -> int:
+    """The cores this process may run on (fewer than the machine's under a CPU affinity mask)."""
+    if hasattr(os, "sched_getaffinity"):
+        return len(os.sched_getaffinity(0))
+    return os.cpu_count() or 1
 
 
 def part_paths(fresh: Path, workers: int) -> list[Path]:
