@@ -256,3 +256,22 @@ def test_parts_that_wrote_the_same_row_are_refused_and_the_rebuild_runs_in_one_p
     monkeypatch.setattr(parts, "merge", shared)
     built = rebuild(ledger, tmp_path / "two.views.db", workers=2)
     assert built["applied"] == _events_in(ledger) and tables(tmp_path / "two.views.db") == tables(tmp_path / "one.views.db")
+
+
+def test_events_recorded_while_the_parts_are_built_are_applied_before_the_swap(ledger, tmp_path, monkeypatch):
+    from qdledger.views import parts
+
+    small_history(ledger)
+    merge = parts.merge
+
+    def merge_after_a_write(fresh, paths, upto):
+        register_enterprise(ledger, CTX, key="E002", name="青岛后来企业", credit_code=credit_code(2), district="市南区",
+                            day=D("2026-02-01"))
+        merge(fresh, paths, upto)
+
+    monkeypatch.setattr(parts, "merge", merge_after_a_write)
+    built = rebuild(ledger, tmp_path / "parts.views.db", workers=2)
+    catch_up(ledger, tmp_path / "live.views.db")
+    assert built["position"] == ledger.recorder.max_notification_id() and built["applied"] == _events_in(ledger)
+    rows = tables(tmp_path / "parts.views.db")
+    assert rows == tables(tmp_path / "live.views.db") and [r[0] for r in rows["enterprises"]] == ["E001", "E002"]
