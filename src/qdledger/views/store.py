@@ -140,7 +140,8 @@ def rebuild(ledger: Any, path: str | Path, progress: Callable[[int], None] | Non
     The new file is invisible until it is swapped in, so it is written without a journal or
     syncs; a crash or a failure leaves the old file as it was and only stray files that the next
     rebuild removes. ``workers`` processes share the log (default: one per core, for a log big
-    enough to gain from it); events recorded meanwhile are applied at the end, as a catch-up."""
+    enough to gain from it; ``workers`` in the result says how many did); events recorded
+    meanwhile are applied at the end, as a catch-up."""
     from qdledger.views import parts
 
     target = Path(path)
@@ -155,7 +156,7 @@ def rebuild(ledger: Any, path: str | Path, progress: Callable[[int], None] | Non
                 applied = parts.build_in_parts(ledger, fresh, count, progress)
             except parts.SharedRow:
                 parts.remove(strays)
-                applied = 0  # the parts' progress was shown; the single pass shows its own anew
+                applied, count = 0, 1  # the parts' progress was shown; the single pass shows its own anew
         result = catch_up(ledger, fresh, progress, pragmas=parts.FAST, page=50_000)
         db = sqlite_utils.Database(fresh)
         db.conn.execute("PRAGMA journal_mode = DELETE")
@@ -164,4 +165,4 @@ def rebuild(ledger: Any, path: str | Path, progress: Callable[[int], None] | Non
         parts.remove(strays)
         raise
     os.replace(fresh, target)
-    return {**result, "applied": applied + result["applied"], "views": str(target), "rebuilt": True}
+    return {**result, "applied": applied + result["applied"], "views": str(target), "rebuilt": True, "workers": count}
