@@ -88,13 +88,13 @@ def _build_part(ledger: Any, store: Any, part: Path, shard: tuple[int, int], upt
     """In a forked process: project one shard of the log into ``part``, reporting each page."""
     try:
         from qdledger.audit.decode import Decoder, collector_paused
-        from qdledger.views.store import _keys, apply_page, open_views
+        from qdledger.views.store import apply_page, open_views, single_keys
 
         own = store.reopened()
         db = open_views(part)
         for pragma in FAST:
             db.conn.execute(f"PRAGMA {pragma}")
-        decode, keys, parties = Decoder(ledger), _keys(), {}
+        decode, keys, parties = Decoder(ledger), single_keys(), {}
         with collector_paused():
             for rows in own.pages(0, upto, PART_PAGE, shard):
                 db.conn.execute("BEGIN")

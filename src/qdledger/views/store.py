@@ -89,7 +89,7 @@ def catch_up(ledger: Any, path: str | Path, progress: Callable[[int], None] | No
 def _apply_pages(conn: sqlite3.Connection, store: EventStore, decode: Decoder, page: int,
                  progress: Callable[[int], None] | None) -> int:
     """Each page of events after the tracked position in its own transaction; how many were applied."""
-    keys, parties = _keys(), _parties(conn)
+    keys, parties = single_keys(), _parties(conn)
     applied = 0
     while True:
         conn.execute("BEGIN IMMEDIATE")
@@ -109,7 +109,8 @@ def _apply_pages(conn: sqlite3.Connection, store: EventStore, decode: Decoder, p
             progress(len(rows))
 
 
-def _keys() -> dict[str, str]:
+def single_keys() -> dict[str, str]:
+    """Table → its primary key column, for the tables keyed by one column (the ones updated in place)."""
     return {t.name: t.pk for t in TABLES if isinstance(t.pk, str)}
 
 
