@@ -199,7 +199,7 @@ class PostgresStore(EventStore):
         where = sql.SQL("notification_id > %s") + (sql.SQL(" AND notification_id <= %s") if upto is not None else sql.SQL(""))
         params: tuple = (after, upto) if upto is not None else (after,)
         if shard is not None:
-            where += sql.SQL(" AND get_byte(uuid_send(originator_id), 15) %% 16 %% %s = %s")
+            where += sql.SQL(" AND (strpos('0123456789abcdef', right(lower(originator_id::text), 1)) - 1) %% %s = %s")
             params += (shard[1], shard[0])
         params += (page,)
         statement = sql.SQL(f"SELECT notification_id, {HEX_ID}, originator_version, topic, state FROM {{}} WHERE ") \
