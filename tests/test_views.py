@@ -10,7 +10,7 @@ import sqlite_utils
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from auditkit import CTX, D, credit_code, small_history
+from auditkit import CTX, D, credit_code, generate, small_history
 from qdledger.enterprises import register_enterprise, show_enterprise
 from qdledger.errors import LedgerError
 from qdledger.grants.service import award_grant, record_milestone, release_tranche
@@ -166,3 +166,113 @@ def test_a_follower_reports_how_far_behind_the_file_is_and_each_page_applied(led
     recorded = store.count()
     store.close()
     assert behind == [ledger.recorder.max_notification_id()] and sum(applied) == recorded > 0
+
+
+def _events_in(ledger) -> int:
+    from qdledger.audit.rows import event_store
+
+    store = event_store(ledger)
+    try:
+        return store.count()
+    finally:
+        store.close()
+
+
+def test_a_rebuild_in_parts_equals_one_process_and_the_catch_up(ledger, tmp_path, monkeypatch):
+    from qdledger.demo import run_demo
+    from qdledger.views import parts
+
+    for _ in run_demo(ledger):
+        catch_up(ledger, tmp_path / "live.views.db")
+    generate(ledger, 1_000, per_party=60)
+    catch_up(ledger, tmp_path / "live.views.db")
+    merged = []
+    merge = parts.merge
+    monkeypatch.setattr(parts, "merge", lambda *a: (merge(*a), merged.append(len(a[1]))))
+    applied: list[int] = []
+    for workers in (1, 2, 3):
+        built = rebuild(ledger, tmp_path / f"w{workers}.views.db", applied.append, workers=workers)
+        assert built["applied"] == _events_in(ledger) > 1_000 and built["workers"] == workers
+    assert merged == [2, 3]  # the parts were put together, not rebuilt in one process
+    assert sum(applied) == 3 * _events_in(ledger)
+    live = tables(tmp_path / "live.views.db")
+    assert live == tables(tmp_path / "w1.views.db") == tables(tmp_path / "w2.views.db") == tables(tmp_path / "w3.views.db")
+    assert len(live["events"]) == _events_in(ledger) and len(live["recoveries"]) == 1
+    db = sqlite_utils.Database(tmp_path / "w2.views.db")
+    try:
+        order = [tuple(r) for r in db.execute("SELECT position, line FROM postings").fetchall()]
+        assert order == sorted(order) and len(order) > 1_000  # stored in the log's order, as one process writes them
+        assert db["positions"].get("P2025-001")["fund_receives_fen"] == 1_240_000_000
+    finally:
+        db.close()
+
+
+def test_a_failing_part_says_why_and_leaves_the_old_read_models(ledger, tmp_path, monkeypatch):
+    import os
+
+    import pytest
+
+    from qdledger.views import parts, store
+
+    small_history(ledger)
+    path = tmp_path / "kept.views.db"
+    rebuild(ledger, path)
+    before = tables(path)
+
+    def broken(*args):
+        raise ValueError("page cannot be projected")
+
+    def killed(*args):
+        os._exit(3)
+
+    monkeypatch.setattr(store, "apply_page", broken)
+    with pytest.raises(parts.RebuildFailed, match="ValueError: page cannot be projected"):
+        rebuild(ledger, path, workers=2)
+    monkeypatch.setattr(store, "apply_page", killed)
+    with pytest.raises(parts.RebuildFailed, match=r"exited \(code 3\)"):
+        rebuild(ledger, path, workers=2)
+    assert tables(path) == before and [p.name for p in tmp_path.iterdir() if "views" in p.name] == ["kept.views.db"]
+
+
+def test_parts_that_wrote_the_same_row_are_refused_and_the_rebuild_runs_in_one_process(ledger, tmp_path, monkeypatch):
+    import pytest
+
+    from qdledger.views import parts
+    from qdledger.views.store import open_views
+
+    for k in range(2):
+        db = open_views(tmp_path / f"p{k}.db")
+        db["enterprises"].insert({"id": "E001", "aggregate_id": f"{k:032x}", "name": "青岛海研"})
+        db.close()
+    with pytest.raises(parts.SharedRow):
+        parts.merge(tmp_path / "merged.db", [tmp_path / "p0.db", tmp_path / "p1.db"], 2)
+
+    small_history(ledger)
+    rebuild(ledger, tmp_path / "one.views.db", workers=1)
+
+    def shared(*args):
+        raise parts.SharedRow("UNIQUE constraint failed: enterprises.id")
+
+    monkeypatch.setattr(parts, "merge", shared)
+    built = rebuild(ledger, tmp_path / "two.views.db", workers=2)
+    assert (built["applied"], built["workers"]) == (_events_in(ledger), 1)
+    assert tables(tmp_path / "two.views.db") == tables(tmp_path / "one.views.db")
+
+
+def test_events_recorded_while_the_parts_are_built_are_applied_before_the_swap(ledger, tmp_path, monkeypatch):
+    from qdledger.views import parts
+
+    small_history(ledger)
+    merge = parts.merge
+
+    def merge_after_a_write(fresh, paths, upto):
+        register_enterprise(ledger, CTX, key="E002", name="青岛后来企业", credit_code=credit_code(2), district="市南区",
+                            day=D("2026-02-01"))
+        merge(fresh, paths, upto)
+
+    monkeypatch.setattr(parts, "merge", merge_after_a_write)
+    built = rebuild(ledger, tmp_path / "parts.views.db", workers=2)
+    catch_up(ledger, tmp_path / "live.views.db")
+    assert built["position"] == ledger.recorder.max_notification_id() and built["applied"] == _events_in(ledger)
+    rows = tables(tmp_path / "parts.views.db")
+    assert rows == tables(tmp_path / "live.views.db") and [r[0] for r in rows["enterprises"]] == ["E001", "E002"]

@@ -14,6 +14,9 @@ from typing import Any
 Row = tuple[int, str, int, str, bytes]
 """(position, originator id as 32 hex digits, version, topic, state bytes) of one stored event."""
 
+Shard = tuple[int, int]
+"""(k, n): the aggregates whose id's last hex digit is k modulo n, one of n disjoint parts of the log."""
+
 Link = tuple[int, bytes]
 """(position, chain hash after the event at that position)."""
 
@@ -34,9 +37,10 @@ def event_store(ledger: Any) -> EventStore:
 class EventStore:
     """Pages of stored events in global order, the events of one aggregate, and the chain table."""
 
-    def pages(self, after: int = 0, upto: int | None = None, page: int = PAGE) -> Iterator[list[Row]]:
+    def pages(self, after: int = 0, upto: int | None = None, page: int = PAGE,
+              shard: Shard | None = None) -> Iterator[list[Row]]:
         while True:
-            rows = self._page(after, upto, page)
+            rows = self._page(after, upto, page, shard)
             if rows:
                 yield rows
             if len(rows) < page:
@@ -52,7 +56,11 @@ class EventStore:
     def rows_of(self, originator_id: Any) -> list[Row]:
         raise NotImplementedError
 
-    def _page(self, after: int, upto: int | None, page: int) -> list[Row]:
+    def _page(self, after: int, upto: int | None, page: int, shard: Shard | None = None) -> list[Row]:
+        raise NotImplementedError
+
+    def reopened(self) -> EventStore:
+        """The same store on a connection of its own, for use in a forked process."""
         raise NotImplementedError
 
     # the chain table
@@ -87,12 +95,21 @@ class SQLiteStore(EventStore):
     def close(self) -> None:
         self.conn.close()
 
-    def _page(self, after: int, upto: int | None, page: int) -> list[Row]:
+    def reopened(self) -> SQLiteStore:
+        store = object.__new__(SQLiteStore)
+        store.path, store.table, store._chain_ready = self.path, self.table, self._chain_ready
+        store.conn = sqlite3.connect(self.path, timeout=30, isolation_level=None, check_same_thread=False)
+        return store
+
+    def _page(self, after: int, upto: int | None, page: int, shard: Shard | None = None) -> list[Row]:
         sql = f"SELECT rowid, originator_id, originator_version, topic, state FROM {self.table} WHERE rowid > ?"
         params: list[Any] = [after]
         if upto is not None:
             sql += " AND rowid <= ?"
             params.append(upto)
+        if shard is not None:
+            sql += " AND (instr('0123456789abcdef', lower(substr(originator_id, -1))) - 1) % ? = ?"
+            params.extend((shard[1], shard[0]))
         return self.conn.execute(sql + " ORDER BY rowid LIMIT ?", (*params, page)).fetchall()
 
     def last_position(self) -> int:
@@ -148,24 +165,43 @@ class PostgresStore(EventStore):
         self.events = sql.SQL("{}.{}").format(schema, sql.Identifier(ledger.recorder.events_table_name))
         self.chain = sql.SQL("{}.{}").format(schema, sql.Identifier(CHAIN_TABLE))
         self._chain_ready = False
+        self.own: Any = None  # a connection of its own, in a forked process
 
     def close(self) -> None:
-        pass
+        if self.own is not None:
+            self.own.close()
+
+    def reopened(self) -> PostgresStore:
+        """A forked process must not touch the pool's connections (they belong to the parent)."""
+        import psycopg
+
+        store = object.__new__(PostgresStore)
+        store.__dict__.update(self.__dict__)
+        settings = {k: v for k, v in self.datastore.pool.kwargs.items() if k != "row_factory"}
+        store.own = psycopg.connect(**settings)
+        return store
 
     def _query(self, statement: Any, params: tuple = ()) -> list[tuple]:
+        from contextlib import nullcontext
+
         from psycopg.rows import tuple_row
 
-        with self.datastore.get_connection() as conn, conn.cursor(row_factory=tuple_row) as cur:
+        source = nullcontext(self.own) if self.own is not None else self.datastore.get_connection()
+        with source as conn, conn.cursor(row_factory=tuple_row) as cur:
             cur.execute(statement, params)
             rows = cur.fetchall()
             conn.commit()
             return rows
 
-    def _page(self, after: int, upto: int | None, page: int) -> list[Row]:
+    def _page(self, after: int, upto: int | None, page: int, shard: Shard | None = None) -> list[Row]:
         from psycopg import sql
 
         where = sql.SQL("notification_id > %s") + (sql.SQL(" AND notification_id <= %s") if upto is not None else sql.SQL(""))
-        params = (after, upto, page) if upto is not None else (after, page)
+        params: tuple = (after, upto) if upto is not None else (after,)
+        if shard is not None:
+            where += sql.SQL(" AND (strpos('0123456789abcdef', right(lower(originator_id::text), 1)) - 1) %% %s = %s")
+            params += (shard[1], shard[0])
+        params += (page,)
         statement = sql.SQL(f"SELECT notification_id, {HEX_ID}, originator_version, topic, state FROM {{}} WHERE ") \
             .format(self.events) + where + sql.SQL(" ORDER BY notification_id LIMIT %s")
         return self._query(statement, params)
@@ -240,7 +276,17 @@ class MemoryStore(EventStore):
     def close(self) -> None:
         pass
 
-    def _page(self, after: int, upto: int | None, page: int) -> list[Row]:
+    def reopened(self) -> MemoryStore:
+        return self  # a forked process has its own copy of the memory
+
+    def _page(self, after: int, upto: int | None, page: int, shard: Shard | None = None) -> list[Row]:
+        if shard is not None:  # the shard's events are found by reading every page
+            rows: list[Row] = []
+            for found in self.pages(after, upto, page):
+                rows.extend(row for row in found if int(row[1][-1], 16) % shard[1] == shard[0])
+                if len(rows) >= page:
+                    break
+            return rows[:page]
         found = self.recorder.select_notifications(start=after + 1, limit=page, stop=upto)
         return [(n.id, n.originator_id.hex, n.originator_version, n.topic, n.state) for n in found]
 

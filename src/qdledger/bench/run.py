@@ -76,7 +76,7 @@ MEASURES = [
     Measure("select_log", "read the whole notification log, no decoding: events/s"),
     Measure("decode_log", "decode the whole notification log through the library's mapper: events/s"),
     Measure("rebuild", "read-model rebuild (`qdledger rebuild`, whole process): events/s", "≥ 80,000", _at_least(80_000)),
-    Measure("rebuild_cpu", "read-model rebuild: events per CPU-second of the process"),
+    Measure("rebuild_cpu", "read-model rebuild: events per CPU-second, summed over its processes"),
     Measure("verify", "`verify` (whole process): events/s", "≥ 150,000", _at_least(150_000)),
     Measure("verify_cpu", "`verify`: events per CPU-second of the process"),
     Measure("verify_quick", "`verify --quick` (chain only): events per CPU-second of the process"),

@@ -22,7 +22,10 @@ from qdledger.views.batch import Batch
 
 EVENT_COLUMNS = ("position", "aggregate_id", "version", "type", "topic", "party", "entities", "business_date",
                  "recorded_at", "actor", "reference", "state")
-POSTING_COLUMNS = ("position", "line", "account", "fen", "business_date", "party", "entity")
+POSTING_COLUMNS = ("rowid", "position", "line", "account", "fen", "business_date", "party", "entity")
+LINE_BITS = 20
+"""A posting's rowid is its position shifted by these bits plus its line, so the table reads in the
+log's order whichever order its rows are written in (a rebuild in parts writes them part by part)."""
 
 
 class Projection:
@@ -111,7 +114,7 @@ def project(event: Any, view: Projection, raw_state: bytes, topic: str, oid: str
 def _post(event: LedgerEvent, view: Projection, entity: str | None, day: str) -> None:
     accounts, feeds, party = view.accounts, view.feeds, view.party
     for line, (account, fen) in enumerate(event.postings()):
-        view.postings.append((view.position, line, account, fen, day, party, entity))
+        view.postings.append(((view.position << LINE_BITS) + line, view.position, line, account, fen, day, party, entity))
         sums = accounts.get(account)
         if sums is None:
             sums = accounts[account] = [0, 0]

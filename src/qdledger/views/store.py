@@ -89,22 +89,15 @@ def catch_up(ledger: Any, path: str | Path, progress: Callable[[int], None] | No
 def _apply_pages(conn: sqlite3.Connection, store: EventStore, decode: Decoder, page: int,
                  progress: Callable[[int], None] | None) -> int:
     """Each page of events after the tracked position in its own transaction; how many were applied."""
-    keys = {t.name: t.pk for t in TABLES if isinstance(t.pk, str)}
-    parties = dict(conn.execute("SELECT aggregate_id, id FROM enterprises").fetchall())
+    keys, parties = single_keys(), _parties(conn)
     applied = 0
     while True:
         conn.execute("BEGIN IMMEDIATE")
         try:
             rows = next(store.pages(_tracked(conn), page=page), [])
             if rows:
-                view = Projection(Batch(keys), parties)
-                for row in rows:
-                    view.position = row[0]
-                    project(decode(row), view, row[4], row[3], row[1])
-                view.finish()
-                view.batch.flush(conn)
-                conn.execute(f"INSERT INTO {TRACKING} (name, position) VALUES (?, ?) "
-                             "ON CONFLICT(name) DO UPDATE SET position = excluded.position", (NAME, rows[-1][0]))
+                apply_page(conn, rows, decode, keys, parties)
+                track(conn, rows[-1][0])
             conn.execute("COMMIT")
         except BaseException:
             conn.execute("ROLLBACK")
@@ -116,18 +109,61 @@ def _apply_pages(conn: sqlite3.Connection, store: EventStore, decode: Decoder, p
             progress(len(rows))
 
 
-def rebuild(ledger: Any, path: str | Path, progress: Callable[[int], None] | None = None) -> dict[str, Any]:
+def single_keys() -> dict[str, str]:
+    """Table → its primary key column, for the tables keyed by one column (the ones updated in place)."""
+    return {t.name: t.pk for t in TABLES if isinstance(t.pk, str)}
+
+
+def _parties(conn: sqlite3.Connection) -> dict[str, str]:
+    return dict(conn.execute("SELECT aggregate_id, id FROM enterprises").fetchall())
+
+
+def apply_page(conn: sqlite3.Connection, rows: list, decode: Decoder, keys: dict[str, str],
+               parties: dict[str, str]) -> None:
+    """Project one page of stored rows and write what changed, inside the caller's transaction."""
+    view = Projection(Batch(keys), parties)
+    for row in rows:
+        view.position = row[0]
+        project(decode(row), view, row[4], row[3], row[1])
+    view.finish()
+    view.batch.flush(conn)
+
+
+def track(conn: sqlite3.Connection, at: int) -> None:
+    conn.execute(f"INSERT INTO {TRACKING} (name, position) VALUES (?, ?) "
+                 "ON CONFLICT(name) DO UPDATE SET position = excluded.position", (NAME, at))
+
+
+def rebuild(ledger: Any, path: str | Path, progress: Callable[[int], None] | None = None,
+            workers: int | None = None) -> dict[str, Any]:
     """Build the whole file anew from the log, then put it in place of the old one.
 
     The new file is invisible until it is swapped in, so it is written without a journal or
-    syncs; a crash leaves only a stray file that the next rebuild removes."""
+    syncs; a crash or a failure leaves the old file as it was and only stray files that the next
+    rebuild removes. ``workers`` processes share the log (default: one per core, for a log big
+    enough to gain from it; ``workers`` in the result says how many did); events recorded
+    meanwhile are applied at the end, as a catch-up."""
+    from qdledger.views import parts
+
     target = Path(path)
     fresh = target.with_name(target.name + ".rebuilding")
-    for leftover in (fresh, Path(f"{fresh}-journal")):
-        leftover.unlink(missing_ok=True)
-    result = catch_up(ledger, fresh, progress, pragmas=("journal_mode = OFF", "synchronous = OFF"), page=50_000)
-    db = sqlite_utils.Database(fresh)
-    db.conn.execute("PRAGMA journal_mode = DELETE")
-    db.close()
+    count = parts.workers_for(ledger.recorder.max_notification_id() or 0, workers)
+    strays = [fresh, *parts.part_paths(fresh, parts.MAX_WORKERS)]
+    parts.remove(strays)
+    try:
+        applied = 0
+        if count > 1:
+            try:
+                applied = parts.build_in_parts(ledger, fresh, count, progress)
+            except parts.SharedRow:
+                parts.remove(strays)
+                applied, count = 0, 1  # the parts' progress was shown; the single pass shows its own anew
+        result = catch_up(ledger, fresh, progress, pragmas=parts.FAST, page=50_000)
+        db = sqlite_utils.Database(fresh)
+        db.conn.execute("PRAGMA journal_mode = DELETE")
+        db.close()
+    except BaseException:
+        parts.remove(strays)
+        raise
     os.replace(fresh, target)
-    return {**result, "views": str(target), "rebuilt": True}
+    return {**result, "applied": applied + result["applied"], "views": str(target), "rebuilt": True, "workers": count}
