@@ -80,11 +80,16 @@ class Crash:
 
 def test_a_worker_that_dies_stops_the_run_instead_of_hanging():
     with pytest.raises(RuntimeError, match=r"worker [12] of 2 stopped \(exit code 3\) before it finished"):
-        run_workers(2, lambda: [Crash(), Crash()], lambda: None)
+        run_workers(2, [Crash(), Crash()], lambda surveys: [], lambda: None)
 
 
 def test_a_worker_left_without_parties_ends_at_once():
-    assert run_workers(2, lambda: [], lambda: None) == [{}, {}]
+    assert run_workers(2, [list, list], lambda surveys: [], lambda: None) == [{}, {}]
+
+
+def test_a_worker_crashing_in_its_job_stops_the_run():
+    with pytest.raises(RuntimeError, match=r"worker 1 of 1 stopped \(exit code 3\) before it finished"):
+        run_workers(1, [list], lambda surveys: [Crash()], lambda: None)
 
 
 def test_parties_sharing_the_fund_or_the_case_registry_go_to_the_first_group_and_budgets_balance():

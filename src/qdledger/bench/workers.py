@@ -116,8 +116,8 @@ def generate_in_processes(ledger: Ledger, scale: Scale, workers: int, *, progres
     bar = Progress(expected_events(parties), enabled=progress)
     stats = Stats(long_tail=[p.key for p in parties if p.long_tail], workers=min(workers, len(parties)))
 
-    def jobs() -> list[Job]:  # planned while the workers start
-        return make_jobs(parties, scale, stats.workers, settings)
+    def jobs(surveys: list[dict[str, Any]]) -> list[Job]:
+        return make_jobs(parties, scale, stats.workers, settings, [found for s in surveys for found in s["survey"]])
 
     def polled() -> None:
         stats.events = (ledger.recorder.max_notification_id() or 0) - first
@@ -125,7 +125,9 @@ def generate_in_processes(ledger: Ledger, scale: Scale, workers: int, *, progres
         if on_batch:
             on_batch(stats)
 
-    done = run_workers(stats.workers, jobs, polled)
+    slices = [Survey(scale, n * len(parties) // stats.workers, (n + 1) * len(parties) // stats.workers)
+              for n in range(stats.workers)]
+    done = run_workers(stats.workers, slices, jobs, polled)
     bar.close()
     merge(stats, done)
     stats.events = (ledger.recorder.max_notification_id() or 0) - first
@@ -134,10 +136,11 @@ def generate_in_processes(ledger: Ledger, scale: Scale, workers: int, *, progres
     return stats
 
 
-def make_jobs(parties: list[Party], scale: Scale, workers: int, settings: dict[str, str]) -> list[Job]:
+def make_jobs(parties: list[Party], scale: Scale, workers: int, settings: dict[str, str],
+              surveyed: list[tuple[bool, int]]) -> list[Job]:
+    """Each worker's parties, from every party's survey (in party order)."""
     shared, registered, planned, ordinal = set(), {}, {}, 0
-    for n, party in enumerate(parties):
-        shares, commands = survey(party, scale.seed)
+    for n, (party, (shares, commands)) in enumerate(zip(parties, surveyed, strict=True)):
         if shares:
             shared.add(party.key)
         registered[party.key], planned[party.key] = n, ordinal
@@ -153,9 +156,23 @@ def storage_settings(ledger: Ledger) -> dict[str, str]:
     return {**{k: v for k, v in ledger.env.items() if os.environ.get(k) != v}, "CREATE_TABLE": "n"}
 
 
-def run_workers(count: int, jobs: Callable[[], list[Job]], polled: Callable[[], None]) -> list[dict[str, Any]]:
-    """Start ``count`` processes, then give each its job; wait for all, polling; stop them all at
-    the first failure."""
+@dataclass(frozen=True)
+class Survey:
+    """Survey parties ``start`` to ``stop`` (positions in ``parties_for(scale)``): the first round of
+    work, done by all workers at once, so that no process plans every party before any appends."""
+
+    scale: Scale
+    start: int
+    stop: int
+
+    def __call__(self) -> list[tuple[bool, int]]:
+        return [survey(party, self.scale.seed) for party in parties_for(self.scale)[self.start:self.stop]]
+
+
+def run_workers(count: int, first: list[Any], then: Callable[[list[dict[str, Any]]], list[Job]],
+                polled: Callable[[], None]) -> list[dict[str, Any]]:
+    """Start ``count`` processes; give each its ``first`` task (a survey), then, from all their
+    answers, its job; wait for all, polling; stop them all at the first failure."""
     context = get_context("spawn")  # a fresh interpreter: no inherited database connections
     pipes, processes = [], []
     for _ in range(count):
@@ -166,7 +183,9 @@ def run_workers(count: int, jobs: Callable[[], list[Job]], polled: Callable[[], 
         pipes.append(ours)
         processes.append(process)
     try:
-        given = jobs()
+        for pipe, task in zip(pipes, first, strict=True):
+            pipe.send(task)
+        given = then(_collect(pipes, processes, lambda: None))
         for n, pipe in enumerate(pipes):
             pipe.send(given[n] if n < len(given) else None)  # None: nothing left for it, it ends
         return _collect(pipes, processes, polled)
@@ -206,8 +225,10 @@ def _receive(pipe: Connection) -> dict[str, Any] | None:
 
 
 def work(pipe: Connection) -> None:
-    """One worker: wait for its job, open the ledger, append its parties' histories, send back its stats."""
+    """One worker: survey its share of the parties; wait for its job, open the ledger, append its
+    parties' histories, send back its stats."""
     try:
+        pipe.send({"survey": pipe.recv()()})
         job = pipe.recv()
         if job is None:
             pipe.send({})
