@@ -13,6 +13,7 @@ failing with "database is locked" and making the application decide its batch ag
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Sequence
 from typing import Any
 from uuid import UUID
@@ -26,7 +27,11 @@ class ImmediateTransaction(SQLiteTransaction):
 
     def __enter__(self) -> SQLiteCursor:
         cursor = self.connection.cursor()
-        cursor.execute("BEGIN IMMEDIATE")
+        try:
+            cursor.execute("BEGIN IMMEDIATE")
+        except sqlite3.Error as error:  # "database is locked" after the timeout: the library's error, as for any statement
+            self.__exit__(type(error), error, error.__traceback__)
+            raise
         return cursor
 
 
