@@ -51,11 +51,15 @@ class Stats:
     refusals: int = 0
     """Commands the application refused: always 0 for a valid history (a refusal stops the run)."""
     seconds_in_batches: float = 0.0
+    """Wall time in the batches; with several writer processes, from the first one starting to
+    append to the last batch saved (their planning between batches included)."""
     cpu_in_batches: float = 0.0
+    """CPU time in the batches, summed over the writer processes."""
     seconds_total: float = 0.0
     cpu_total: float = 0.0
     """CPU of the whole run, planning included, summed over every process that took part."""
     workers: int = 1
+    """Writer processes that appended."""
     retries: int = 0
     """Batches decided again because a save met a conflict or a lock it could not wait out: ~0."""
     long_tail: list[str] = field(default_factory=list)
