@@ -25,6 +25,7 @@ from qdledger.ledger.application import BatchRefused, Command, Context, Ledger
 
 REGISTRATION_EVENTS = 3  # the party, its id handle, its credit-code handle
 SAMPLES = 64
+Check = Callable[[Party, Command], None]
 ACTORS = tuple(Context(actor=f"officer{n:02d}", reference="BENCH") for n in range(1, 6))
 
 
@@ -50,8 +51,17 @@ class Stats:
     refusals: int = 0
     """Commands the application refused: always 0 for a valid history (a refusal stops the run)."""
     seconds_in_batches: float = 0.0
+    """Wall time in the batches; with several writer processes, from the first one starting to
+    append to the last batch saved (their planning between batches included)."""
     cpu_in_batches: float = 0.0
+    """CPU time in the batches, summed over the writer processes."""
     seconds_total: float = 0.0
+    cpu_total: float = 0.0
+    """CPU of the whole run, planning included, summed over every process that took part."""
+    workers: int = 1
+    """Writer processes that appended."""
+    retries: int = 0
+    """Batches decided again because a save met a conflict or a lock it could not wait out: ~0."""
     long_tail: list[str] = field(default_factory=list)
     samples: dict[str, list[str]] = field(default_factory=dict)
     """Ids created of each kind ("grant", "position" …), the first of each party's, for benchmarks to use."""
@@ -109,61 +119,116 @@ def parties_for(scale: Scale) -> list[Party]:
     return [make_party(i + 1, rng, budget, long_tail=i < scale.long_tail) for i, budget in enumerate(budgets)]
 
 
-def registrations(parties: list[Party]) -> Iterator[tuple[Command, int]]:
-    for party in parties:
-        yield register(key=party.key, name=party.name, credit_code=party.credit_code, district=party.district,
-                       day=party.registered_on), REGISTRATION_EVENTS
+Step = tuple[Command, int, Context]
+"""One command to run, the events it records, and who records it."""
 
 
-def histories(parties: list[Party], scale: Scale, stats: Stats) -> Iterator[tuple[Command, int]]:
-    """Each party's planned commands in date order, party after party (planned as they are due)."""
-    for party in parties:
+def actor(ordinal: int, batch: int) -> Context:
+    """Who records the command at ``ordinal`` in its stream: the officers take turns within a batch
+    (as one process cuts the stream into batches, so that several processes name the same ones)."""
+    return ACTORS[ordinal % batch % len(ACTORS)]
+
+
+def registrations(parties: list[Party], scale: Scale, check: Check | None = None,
+                  ordinals: list[int] | None = None) -> Iterator[Step]:
+    """Each party's registration; ``ordinals``: each party's place in the whole stream, if not 0, 1, 2 …"""
+    for n, party in enumerate(parties):
+        command = register(key=party.key, name=party.name, credit_code=party.credit_code, district=party.district,
+                           day=party.registered_on)
+        if check:
+            check(party, command)
+        yield command, REGISTRATION_EVENTS, actor(ordinals[n] if ordinals else n, scale.batch)
+
+
+def histories(parties: list[Party], scale: Scale, stats: Stats, check: Check | None = None,
+              ordinals: list[int] | None = None) -> Iterator[Step]:
+    """Each party's planned commands in date order, party after party (planned as they are due);
+    ``ordinals``: where each party's first command stands in the whole stream, if parties are left out."""
+    ordinal = 0
+    for n, party in enumerate(parties):
         sampled: set[str] = set()
+        ordinal = ordinals[n] if ordinals else ordinal
         for item in plan_party(party, scale.seed):
             if item.creates and item.creates[0] not in sampled:
                 sampled.add(item.creates[0])
                 kept = stats.samples.setdefault(item.creates[0], [])
                 if len(kept) < SAMPLES:
                     kept.append(item.creates[1])
-            yield item.command(), item.events
+            command = item.command()
+            if check:
+                check(party, command)
+            yield command, item.events, actor(ordinal, scale.batch)
+            ordinal += 1
 
 
 def generate(ledger: Ledger, scale: Scale, *, progress: bool = True,
-             on_batch: Callable[[Stats], None] | None = None) -> Stats:
-    """Build the ledger; return how many events were recorded and how long the batches took."""
-    started = time.perf_counter()
+             on_batch: Callable[[Stats], None] | None = None, workers: int = 1) -> Stats:
+    """Build the ledger; return how many events were recorded and how long the batches took.
+
+    ``workers`` > 1 splits the parties into that many groups, each appended by a process of its own
+    (see ``qdledger.bench.workers``); 1 appends everything here, in one fixed order."""
+    if workers > 1 and shareable(ledger):
+        from qdledger.bench.workers import generate_in_processes
+
+        return generate_in_processes(ledger, scale, workers, progress=progress, on_batch=on_batch)
+    started, cpu = time.perf_counter(), time.process_time()
     parties = parties_for(scale)
     stats = Stats(long_tail=[p.key for p in parties if p.long_tail])
-    expected = sum(p.budget for p in parties) + REGISTRATION_EVENTS * len(parties)
-    bar = Progress(expected, enabled=progress)
-    first = ledger.recorder.max_notification_id() or 0
-    for stream in (registrations(parties), histories(parties, scale, stats)):
+    bar = Progress(expected_events(parties), enabled=progress)
+    first, retries = ledger.recorder.max_notification_id() or 0, ledger.retries
+
+    def after_batch(stats: Stats) -> None:
+        stats.events = (ledger.recorder.max_notification_id() or 0) - first
+        bar.update(stats.events)
+        if on_batch:
+            on_batch(stats)
+
+    append(ledger, parties, scale, stats, after_batch)
+    bar.close()
+    stats.retries = ledger.retries - retries
+    stats.seconds_total, stats.cpu_total = time.perf_counter() - started, time.process_time() - cpu
+    return stats
+
+
+def append(ledger: Ledger, parties: list[Party], scale: Scale, stats: Stats, after_batch: Callable[[Stats], None],
+           check: Check | None = None, ordinals: tuple[list[int], list[int]] | None = None) -> None:
+    """Register the parties, then run their histories, in batches of ``scale.batch`` commands;
+    ``check(party, command)`` sees each command first; ``ordinals``: where each party's
+    registration and first history command stand among all parties' (when some are left out)."""
+    registered, planned = ordinals or (None, None)
+    for stream in (registrations(parties, scale, check, registered), histories(parties, scale, stats, check, planned)):
         for batch in batches(stream, scale.batch):
             run_batch(ledger, batch, stats)
-            stats.events = (ledger.recorder.max_notification_id() or 0) - first
-            bar.update(stats.events)
-            if on_batch:
-                on_batch(stats)
-    bar.close()
-    stats.seconds_total = time.perf_counter() - started
-    return stats
+            after_batch(stats)
+
+
+def expected_events(parties: list[Party]) -> int:
+    return sum(p.budget for p in parties) + REGISTRATION_EVENTS * len(parties)
+
+
+def shareable(ledger: Ledger) -> bool:
+    """Whether other processes can open the same ledger: a file or a server, not memory."""
+    module = ledger.env.get("PERSISTENCE_MODULE", "")
+    return module == "eventsourcing.postgres" or (
+        module == "eventsourcing.sqlite" and ":memory:" not in ledger.env.get("SQLITE_DBNAME", ":memory:")
+        and "mode=memory" not in ledger.env.get("SQLITE_DBNAME", ""))
 
 
 class GeneratorRefused(RuntimeError):
     """The application refused a generated command: the generator planned an invalid history."""
 
-    def __init__(self, batch: int, commands: list[Command], refused: BatchRefused) -> None:
+    @classmethod
+    def of(cls, batch: int, commands: list[Command], refused: BatchRefused) -> GeneratorRefused:
         index, error = refused.problems[0]
         command = commands[index]
-        super().__init__(f"batch {batch}: {len(refused.problems)} generated command(s) refused; the first, "
-                         f"{command.name} {command.args}: {error.as_dict()}")
-        self.refused = refused
+        return cls(f"batch {batch}: {len(refused.problems)} generated command(s) refused; the first, "
+                   f"{command.name} {command.args}: {error.as_dict()}")
 
 
-def batches(stream: Iterator[tuple[Command, int]], size: int) -> Iterator[list[Command]]:
-    batch: list[Command] = []
-    for command, _events in stream:
-        batch.append(command)
+def batches(stream: Iterator[Step], size: int) -> Iterator[list[tuple[Context, Command]]]:
+    batch: list[tuple[Context, Command]] = []
+    for command, _events, ctx in stream:
+        batch.append((ctx, command))
         if len(batch) >= size:
             yield batch
             batch = []
@@ -171,17 +236,16 @@ def batches(stream: Iterator[tuple[Command, int]], size: int) -> Iterator[list[C
         yield batch
 
 
-def run_batch(ledger: Ledger, commands: list[Command], stats: Stats) -> None:
-    items = [(ACTORS[i % len(ACTORS)], command) for i, command in enumerate(commands)]
+def run_batch(ledger: Ledger, items: list[tuple[Context, Command]], stats: Stats) -> None:
     wall, cpu = time.perf_counter(), time.process_time()
     try:
         ledger.execute_batch(items, results=False)
     except BatchRefused as refused:
         stats.refusals += len(refused.problems)
-        raise GeneratorRefused(stats.batches + 1, commands, refused) from refused
+        raise GeneratorRefused.of(stats.batches + 1, [command for _, command in items], refused) from refused
     stats.seconds_in_batches += time.perf_counter() - wall
     stats.cpu_in_batches += time.process_time() - cpu
-    stats.commands += len(commands)
+    stats.commands += len(items)
     stats.batches += 1
 
 
@@ -192,20 +256,25 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--enterprises", type=int, default=None, help="parties (default: events / 100, at most 10,000)")
     parser.add_argument("--seed", type=int, default=Scale.seed)
     parser.add_argument("--batch", type=int, default=Scale.batch, help="commands per batch")
+    parser.add_argument("--workers", type=int, default=None,
+                        help="writer processes, each with its own parties (default: the CPUs, at most 4; "
+                             "1 appends in this process, in one fixed order)")
     parser.add_argument("--quiet", action="store_true", help="no progress bar")
     args = parser.parse_args(argv)
+    from qdledger.bench.workers import default_workers
     from qdledger.ledger.storage import open_ledger
 
     scale = Scale(events=args.events, enterprises=args.enterprises or default_enterprises(args.events),
                   seed=args.seed, batch=args.batch)
     ledger = open_ledger(args.ledger)
     try:
-        stats = generate(ledger, scale, progress=not args.quiet)
+        stats = generate(ledger, scale, progress=not args.quiet, workers=max(1, args.workers or default_workers()))
     finally:
         ledger.close()
-    print(f"{stats.events:,} events, {stats.commands:,} commands in {stats.batches} batches; "
+    print(f"{stats.events:,} events, {stats.commands:,} commands in {stats.batches} batches by "
+          f"{stats.workers} process{'es' if stats.workers > 1 else ''}; "
           f"{stats.events_per_second:,.0f} events/s in batches ({stats.events / max(stats.cpu_in_batches, 1e-9):,.0f} per CPU second); "
-          f"{stats.seconds_total:.1f} s in all; "
+          f"{stats.seconds_total:.1f} s, {stats.cpu_total:.1f} CPU-s in all; {stats.retries} retried; "
           f"long tail: {', '.join(stats.long_tail) or '-'}")
     return 0
 

@@ -40,6 +40,11 @@ class Party:
         return f"{prefix}-{self.key}-{n:03d}"
 
 
+def owner_key(item_id: str) -> str:
+    """The key of the party an id made by ``Party.next_id`` belongs to: ``G-E00042-007`` → ``E00042``."""
+    return item_id.rsplit("-", 2)[-2]
+
+
 def credit_code(index: int, division: str) -> str:
     """A valid, unique code: 9 (工商) 1 (企业), the district's division code, "MA" + 7 characters, check."""
     body = ""

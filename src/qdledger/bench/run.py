@@ -28,6 +28,7 @@ from typing import Any
 
 from qdledger.bench.generate import Scale, Stats, default_enterprises, generate
 from qdledger.bench.part_equity import QUOTE_DAY
+from qdledger.bench.workers import default_workers
 
 QDLEDGER = str(Path(sys.executable).parent / "qdledger")
 POSTGRES_URL = os.environ.get("QDLEDGER_TEST_POSTGRES", "postgresql://postgres@127.0.0.1:5432/test")
@@ -53,10 +54,13 @@ def _below(limit: float) -> Callable[[str, float], bool | None]:
 
 
 MEASURES = [
-    Measure("append", "bulk append through the application, events/s (wall)", "≥ 30,000 on SQLite", _at_least(30_000, "sqlite")),
-    Measure("append_cpu", "bulk append, events per CPU-second of the process"),
+    Measure("append", "bulk append through the application, events/s (wall, all writer processes)", "≥ 30,000 on SQLite",
+            _at_least(30_000, "sqlite")),
+    Measure("append_cpu", "bulk append, events per CPU-second (summed over the writer processes' batches)"),
+    Measure("append_one", "bulk append by one process (a ledger of its own, `--slice` events): events/s (wall)"),
+    Measure("append_one_cpu", "bulk append by one process: events per CPU-second of the process"),
     Measure("raw", "raw insert of the same rows in one transaction, rows/s (sqlite3 / psycopg executemany)"),
-    Measure("ratio", "**ratio** bulk append ÷ raw insert", "≥ 15% SQLite, ≥ 50% PostgreSQL",
+    Measure("ratio", "**ratio** bulk append (all writers, wall) ÷ raw insert", "≥ 15% SQLite, ≥ 50% PostgreSQL",
             lambda b, v: v >= (0.15 if b == "sqlite" else 0.50), "{:.1%}"),
     Measure("raw_copy", "raw COPY of the same rows, rows/s (PostgreSQL)"),
     Measure("cli_write_p50", "one CLI write (`grant release`), process start to exit: p50 ms", "< 300 ms", _below(300)),
@@ -166,27 +170,57 @@ def find_command(match: Callable[[list[str]], bool]) -> list[str] | None:
 # ---------------------------------------------------------------- one backend
 
 def measure_backend(backend: str, location: str, scale: Scale, runs: int, help_runs: int,
-                    progress: bool, postgres_url: str = POSTGRES_URL, workdir: Path | None = None) -> Result:
+                    progress: bool, postgres_url: str = POSTGRES_URL, workdir: Path | None = None,
+                    workers: int = 1, one: Scale | None = None) -> Result:
     from qdledger.ledger.storage import open_ledger
 
     result = Result(backend, notes=progress)
     if progress:
-        print(f"\n== {backend}: generating about {scale.events:,} events for {scale.enterprises:,} enterprises",
-              file=sys.stderr, flush=True)
+        print(f"\n== {backend}: generating about {scale.events:,} events for {scale.enterprises:,} enterprises "
+              f"with {workers} writer process{'es' if workers > 1 else ''}", file=sys.stderr, flush=True)
     ledger = open_ledger(location)
     try:
-        stats = generate(ledger, scale, progress=progress)
+        stats = generate(ledger, scale, progress=progress, workers=workers)
         result.stats = stats
         result.put("append", stats.events_per_second)
         result.put("append_cpu", stats.events / max(stats.cpu_in_batches, 1e-9))
+        if stats.workers == 1:
+            result.put("append_one", stats.events_per_second)
+            result.put("append_one_cpu", stats.events / max(stats.cpu_in_batches, 1e-9))
         raw_insert(backend, ledger, result, location, postgres_url)
         in_process(ledger, result, stats)
         fixtures = cli_fixtures(ledger, stats)
     finally:
         ledger.close()
+    if stats.workers > 1 and one is not None:
+        one_process(backend, result, one, postgres_url, workdir or Path(tempfile.gettempdir()), progress)
     end_to_end(location, result, stats, fixtures, runs, help_runs)
     slots(location, result, stats, runs, workdir or Path(tempfile.gettempdir()))
     return result
+
+
+def one_process(backend: str, result: Result, one: Scale, postgres_url: str, workdir: Path, progress: bool) -> None:
+    """The same generator in one process, on a smaller ledger of its own: what one core does."""
+    from qdledger.ledger.storage import open_ledger
+
+    if progress:
+        print(f"-- {backend}: about {one.events:,} events in one process", file=sys.stderr, flush=True)
+    schema = new_schema(postgres_url) if backend == "postgres" else None
+    location = f"{postgres_url}?schema={schema}" if schema else str(workdir / "one-process.db")
+    try:
+        ledger = open_ledger(location)
+        try:
+            stats = generate(ledger, one, progress=progress, workers=1)
+        finally:
+            ledger.close()
+        result.put("append_one", stats.events_per_second)
+        result.put("append_one_cpu", stats.events / max(stats.cpu_in_batches, 1e-9))
+    finally:
+        if schema:
+            drop_schema(postgres_url, schema)
+        else:
+            for suffix in ("", "-wal", "-shm"):
+                Path(location + suffix).unlink(missing_ok=True)
 
 
 def raw_insert(backend: str, ledger: Any, result: Result, location: str, postgres_url: str) -> None:
@@ -459,7 +493,7 @@ def _read(path: str) -> str:
 
 
 def render(results: list[Result], scale: Scale, facts: list[tuple[str, str]], loads: tuple[str, str],
-           seconds: float) -> str:
+           seconds: float, one: Scale | None = None) -> str:
     backends = [r.backend for r in results]
     names = {"sqlite": "SQLite", "postgres": "PostgreSQL"}
     lines = [f"Run on {date.today().isoformat()} in {seconds / 60:.1f} min: about {scale.events:,} events for "
@@ -468,8 +502,12 @@ def render(results: list[Result], scale: Scale, facts: list[tuple[str, str]], lo
         stats = result.stats
         if stats:
             lines.append(f"- {names.get(result.backend, result.backend)}: {stats.events:,} events from "
-                         f"{stats.commands:,} commands in {stats.batches:,} batches; long-tail enterprises "
-                         f"{', '.join(stats.long_tail) or 'none'}.")
+                         f"{stats.commands:,} commands in {stats.batches:,} batches by {stats.workers} writer "
+                         f"process{'es' if stats.workers > 1 else ''} ({stats.retries} batches decided again); "
+                         f"long-tail enterprises {', '.join(stats.long_tail) or 'none'}.")
+    if one and any(r.stats and r.stats.workers > 1 for r in results):
+        lines.append(f"- one process: a ledger of its own, about {one.events:,} events for {one.enterprises:,} "
+                     f"enterprises, same seed and batch size.")
     lines += ["", "| measurement | " + " | ".join(names.get(b, b) for b in backends) + " | target | met |",
               "|---|" + "---:|" * len(backends) + "---|---|"]
     for measure in MEASURES:
@@ -552,12 +590,19 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--runs", type=int, default=30, help="processes per end-to-end measurement (default 30)")
     parser.add_argument("--help-runs", type=int, default=30, help="processes for --help (default 30)")
     parser.add_argument("--out", default="docs/benchmarks.md", help="Markdown file to write ('-' for none)")
+    parser.add_argument("--workers", type=int, default=None,
+                        help="writer processes for the bulk append (default: the CPUs, at most 4)")
+    parser.add_argument("--slice", type=int, default=100_000,
+                        help="events the one-process bulk append generates, in a ledger of its own (default 100,000)")
     parser.add_argument("--keep", action="store_true", help="keep the generated ledgers")
     parser.add_argument("--quiet", action="store_true", help="no progress bar or running figures on stderr")
     args = parser.parse_args(argv)
 
     scale = Scale(events=args.events, enterprises=args.enterprises or default_enterprises(args.events),
                   seed=args.seed, batch=args.batch)
+    workers = max(1, args.workers or default_workers())
+    events = min(args.slice, args.events)
+    one = Scale(events=events, enterprises=default_enterprises(events), seed=args.seed, batch=args.batch)
     pg_version = postgres_version(args.postgres)
     backends = (args.backends or ("sqlite,postgres" if pg_version else "sqlite")).split(",")
     if "postgres" in backends and not pg_version:
@@ -576,7 +621,7 @@ def main(argv: list[str] | None = None) -> int:
                 location = str(workdir / "ledger.db")
             try:
                 results.append(measure_backend(backend, location, scale, args.runs, args.help_runs, not args.quiet,
-                                               args.postgres, workdir))
+                                               args.postgres, workdir, workers, one))
             finally:
                 if schema and not args.keep:
                     drop_schema(args.postgres, schema)
@@ -586,7 +631,7 @@ def main(argv: list[str] | None = None) -> int:
         else:
             shutil.rmtree(workdir, ignore_errors=True)
     table = render(results, scale, machine_facts(pg_version if "postgres" in backends else None),
-                   (load_start, _loadavg()), time.perf_counter() - started)
+                   (load_start, _loadavg()), time.perf_counter() - started, one)
     print(table)
     if args.out != "-":
         write_doc(Path(args.out), table)
