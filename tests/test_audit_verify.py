@@ -82,3 +82,62 @@ def test_every_check_verify_runs_says_what_it_looks_at(ledger):
     names = [c["name"] for c in verify_ledger(ledger).as_dict()["checks"]]
     assert "chain" in names and "trial_balance" in names
     assert [n for n in names if describe(n) is None] == []
+
+
+def _tampered_in_every_way(ledger):
+    """Forty parties; then a release inflated past its grant, an undecodable event, a grant id
+    pointing at a party that does not exist, an event moved to another aggregate, and the chain
+    rewritten to agree with all of it, so that every replay check has something to find."""
+    generate(ledger, 400, per_party=6)
+    raw = RawEvents(ledger)
+    rows = raw.execute(f"SELECT {raw.pos}, topic, state FROM {raw.table} ORDER BY {raw.pos}")
+    rows = [tuple(r.values()) if isinstance(r, dict) else tuple(r) for r in rows]
+    releases = [p for p, topic, _ in rows if topic.endswith("TrancheReleased")]
+    claims = [p for p, topic, state in rows if topic.endswith("Handle.Claimed") and b'"kind":"grant"' in bytes(state)]
+    raw.set_state(releases[3], raw.state(releases[3]).replace(b'"amount":100000', b'"amount":1990000000'))
+    raw.set_state(releases[40], b"{not json")
+    raw.set_state(claims[7], raw.state(claims[7]).replace(b'"owner":"E', b'"owner":"X'))
+    moved = releases[100]
+    other = raw.execute(f"SELECT originator_id FROM {raw.table} WHERE {raw.pos} = ?", (releases[3],))[0]
+    raw.execute(f"UPDATE {raw.table} SET originator_id = ?, originator_version = 999 WHERE {raw.pos} = ?",
+                (other["originator_id"] if isinstance(other, dict) else other[0], moved))
+    raw.drop_chain()
+
+
+def test_the_replay_split_over_processes_reports_exactly_what_one_process_does(ledger):
+    _tampered_in_every_way(ledger)
+    one = verify_ledger(ledger, workers=1).as_dict()
+    assert one["ok"] is False and one["aggregates"] == 120 and one["events"] == 400
+    found = {c["name"]: c["problems"] for c in one["checks"] if c["problems"]}
+    assert found == {"replay": 4, "recheck_release": 4, "disbursed_within_awarded": 1, "ids_indexed": 1}, one["problems"]
+    for workers in (2, 3):
+        assert verify_ledger(ledger, workers=workers).as_dict() == one
+
+
+def test_a_clean_ledger_split_over_processes_reports_what_one_process_does(ledger):
+    generate(ledger, 400, per_party=6)
+    one = verify_ledger(ledger, workers=1)
+    two = verify_ledger(ledger, workers=2)
+    assert one.ok and (one.events, one.aggregates) == (400, 120)
+    assert two.as_dict() == one.as_dict()
+
+
+def test_a_failing_or_lost_worker_is_named_not_waited_for(ledger, monkeypatch):
+    import os
+
+    import pytest
+
+    from qdledger.audit import verify
+    from qdledger.audit.shards import WorkerFailed
+
+    generate(ledger, 400, per_party=6)
+
+    def broken(store, decoder, end, shard, count):
+        raise RuntimeError("disk gone")
+
+    monkeypatch.setattr(verify, "replay_shard", broken)
+    with pytest.raises(WorkerFailed, match="shard 1 failed: RuntimeError: disk gone"):
+        verify_ledger(ledger, workers=2)
+    monkeypatch.setattr(verify, "replay_shard", lambda *args: os._exit(3))
+    with pytest.raises(WorkerFailed, match="shard 1 failed: exit code 3"):
+        verify_ledger(ledger, workers=2)

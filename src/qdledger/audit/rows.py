@@ -7,9 +7,13 @@ per page rather than one per event.
 
 from __future__ import annotations
 
+import copy
 import sqlite3
 from collections.abc import Iterator
+from contextlib import nullcontext
 from typing import Any
+
+from qdledger.audit.shards import shard_of, shard_sql
 
 Row = tuple[int, str, int, str, bytes]
 """(position, originator id as 32 hex digits, version, topic, state bytes) of one stored event."""
@@ -19,6 +23,9 @@ Link = tuple[int, bytes]
 
 CHAIN_TABLE = "qdledger_chain"
 PAGE = 10_000
+
+Shard = tuple[int, int]
+"""(shard, count): the rows of the aggregates ``shard_of`` puts in that shard of ``count``."""
 
 
 def event_store(ledger: Any) -> EventStore:
@@ -34,9 +41,10 @@ def event_store(ledger: Any) -> EventStore:
 class EventStore:
     """Pages of stored events in global order, the events of one aggregate, and the chain table."""
 
-    def pages(self, after: int = 0, upto: int | None = None, page: int = PAGE) -> Iterator[list[Row]]:
+    def pages(self, after: int = 0, upto: int | None = None, page: int = PAGE,
+              shard: Shard | None = None) -> Iterator[list[Row]]:
         while True:
-            rows = self._page(after, upto, page)
+            rows = self._page(after, upto, page, shard)
             if rows:
                 yield rows
             if len(rows) < page:
@@ -52,7 +60,12 @@ class EventStore:
     def rows_of(self, originator_id: Any) -> list[Row]:
         raise NotImplementedError
 
-    def _page(self, after: int, upto: int | None, page: int) -> list[Row]:
+    def _page(self, after: int, upto: int | None, page: int, shard: Shard | None = None) -> list[Row]:
+        raise NotImplementedError
+
+    def reopened(self) -> EventStore:
+        """The same tables through a connection of this process's own: a forked process must not
+        use its parent's."""
         raise NotImplementedError
 
     # the chain table
@@ -81,18 +94,29 @@ class SQLiteStore(EventStore):
     def __init__(self, ledger: Any) -> None:
         self.path = ledger.env.get("SQLITE_DBNAME")
         self.table = ledger.recorder.events_table_name
+        self._connect()
+
+    def _connect(self) -> None:
         self.conn = sqlite3.connect(self.path, timeout=30, isolation_level=None, check_same_thread=False)
         self._chain_ready = False
 
     def close(self) -> None:
         self.conn.close()
 
-    def _page(self, after: int, upto: int | None, page: int) -> list[Row]:
+    def reopened(self) -> SQLiteStore:
+        store = copy.copy(self)
+        store._connect()
+        return store
+
+    def _page(self, after: int, upto: int | None, page: int, shard: Shard | None = None) -> list[Row]:
         sql = f"SELECT rowid, originator_id, originator_version, topic, state FROM {self.table} WHERE rowid > ?"
         params: list[Any] = [after]
         if upto is not None:
             sql += " AND rowid <= ?"
             params.append(upto)
+        if shard is not None:
+            sql += f" AND {shard_sql('originator_id', shard[1])} = ?"
+            params.append(shard[0])
         return self.conn.execute(sql + " ORDER BY rowid LIMIT ?", (*params, page)).fetchall()
 
     def last_position(self) -> int:
@@ -148,24 +172,41 @@ class PostgresStore(EventStore):
         self.events = sql.SQL("{}.{}").format(schema, sql.Identifier(ledger.recorder.events_table_name))
         self.chain = sql.SQL("{}.{}").format(schema, sql.Identifier(CHAIN_TABLE))
         self._chain_ready = False
+        self.own: Any = None
 
     def close(self) -> None:
-        pass
+        if self.own is not None:
+            self.own.close()
+
+    def reopened(self) -> PostgresStore:
+        import psycopg
+
+        store = copy.copy(self)
+        settings = {k: v for k, v in self.datastore.pool.kwargs.items() if k != "row_factory"}
+        store.own = psycopg.connect(**settings)
+        return store
+
+    def _connection(self) -> Any:
+        return nullcontext(self.own) if self.own is not None else self.datastore.get_connection()
 
     def _query(self, statement: Any, params: tuple = ()) -> list[tuple]:
         from psycopg.rows import tuple_row
 
-        with self.datastore.get_connection() as conn, conn.cursor(row_factory=tuple_row) as cur:
+        with self._connection() as conn, conn.cursor(row_factory=tuple_row) as cur:
             cur.execute(statement, params)
             rows = cur.fetchall()
             conn.commit()
             return rows
 
-    def _page(self, after: int, upto: int | None, page: int) -> list[Row]:
+    def _page(self, after: int, upto: int | None, page: int, shard: Shard | None = None) -> list[Row]:
         from psycopg import sql
 
         where = sql.SQL("notification_id > %s") + (sql.SQL(" AND notification_id <= %s") if upto is not None else sql.SQL(""))
-        params = (after, upto, page) if upto is not None else (after, page)
+        params: tuple = (after, upto) if upto is not None else (after,)
+        if shard is not None:
+            where += sql.SQL(f" AND {shard_sql(HEX_ID, shard[1], 'strpos', '%%')} = %s")
+            params += (shard[0],)
+        params += (page,)
         statement = sql.SQL(f"SELECT notification_id, {HEX_ID}, originator_version, topic, state FROM {{}} WHERE ") \
             .format(self.events) + where + sql.SQL(" ORDER BY notification_id LIMIT %s")
         return self._query(statement, params)
@@ -223,7 +264,7 @@ class PostgresStore(EventStore):
         self._ensure_chain()
         statement = sql.SQL("INSERT INTO {} (position, link) SELECT * FROM unnest(%s::bigint[], %s::bytea[]) "
                             "ON CONFLICT (position) DO NOTHING").format(self.chain)
-        with self.datastore.get_connection() as conn:
+        with self._connection() as conn:
             with conn.transaction(), conn.cursor() as cur:
                 cur.execute(statement, ([p for p, _ in links], [h for _, h in links]))
 
@@ -240,9 +281,13 @@ class MemoryStore(EventStore):
     def close(self) -> None:
         pass
 
-    def _page(self, after: int, upto: int | None, page: int) -> list[Row]:
+    def reopened(self) -> MemoryStore:
+        return self  # a forked process has a copy of the memory of its own
+
+    def _page(self, after: int, upto: int | None, page: int, shard: Shard | None = None) -> list[Row]:
         found = self.recorder.select_notifications(start=after + 1, limit=page, stop=upto)
-        return [(n.id, n.originator_id.hex, n.originator_version, n.topic, n.state) for n in found]
+        rows = [(n.id, n.originator_id.hex, n.originator_version, n.topic, n.state) for n in found]
+        return rows if shard is None else [row for row in rows if shard_of(row[1], shard[1]) == shard[0]]
 
     def last_position(self) -> int:
         return self.recorder.max_notification_id() or 0
