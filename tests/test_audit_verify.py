@@ -132,7 +132,7 @@ def test_a_failing_or_lost_worker_is_named_not_waited_for(ledger, monkeypatch):
 
     generate(ledger, 400, per_party=6)
 
-    def broken(store, decoder, end, shard, count):
+    def broken(store, decoder, end, keys):
         raise RuntimeError("disk gone")
 
     monkeypatch.setattr(verify, "replay_shard", broken)

@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from contextlib import nullcontext
 from typing import Any
 
-from qdledger.audit.shards import shard_of, shard_sql
+from qdledger.audit.shards import Range, range_sql, shard_key
 
 Row = tuple[int, str, int, str, bytes]
 """(position, originator id as 32 hex digits, version, topic, state bytes) of one stored event."""
@@ -24,8 +24,6 @@ Link = tuple[int, bytes]
 CHAIN_TABLE = "qdledger_chain"
 PAGE = 10_000
 
-Shard = tuple[int, int]
-"""(shard, count): the rows of the aggregates ``shard_of`` puts in that shard of ``count``."""
 
 
 def event_store(ledger: Any) -> EventStore:
@@ -42,7 +40,7 @@ class EventStore:
     """Pages of stored events in global order, the events of one aggregate, and the chain table."""
 
     def pages(self, after: int = 0, upto: int | None = None, page: int = PAGE,
-              shard: Shard | None = None) -> Iterator[list[Row]]:
+              shard: Range | None = None) -> Iterator[list[Row]]:
         while True:
             rows = self._page(after, upto, page, shard)
             if rows:
@@ -60,7 +58,7 @@ class EventStore:
     def rows_of(self, originator_id: Any) -> list[Row]:
         raise NotImplementedError
 
-    def _page(self, after: int, upto: int | None, page: int, shard: Shard | None = None) -> list[Row]:
+    def _page(self, after: int, upto: int | None, page: int, shard: Range | None = None) -> list[Row]:
         raise NotImplementedError
 
     def reopened(self) -> EventStore:
@@ -108,15 +106,16 @@ class SQLiteStore(EventStore):
         store._connect()
         return store
 
-    def _page(self, after: int, upto: int | None, page: int, shard: Shard | None = None) -> list[Row]:
+    def _page(self, after: int, upto: int | None, page: int, shard: Range | None = None) -> list[Row]:
         sql = f"SELECT rowid, originator_id, originator_version, topic, state FROM {self.table} WHERE rowid > ?"
         params: list[Any] = [after]
         if upto is not None:
             sql += " AND rowid <= ?"
             params.append(upto)
         if shard is not None:
-            sql += f" AND {shard_sql('originator_id', shard[1])} = ?"
-            params.append(shard[0])
+            condition, keys = range_sql("originator_id", shard)
+            sql += f" AND {condition}"
+            params += keys
         return self.conn.execute(sql + " ORDER BY rowid LIMIT ?", (*params, page)).fetchall()
 
     def last_position(self) -> int:
@@ -198,14 +197,15 @@ class PostgresStore(EventStore):
             conn.commit()
             return rows
 
-    def _page(self, after: int, upto: int | None, page: int, shard: Shard | None = None) -> list[Row]:
+    def _page(self, after: int, upto: int | None, page: int, shard: Range | None = None) -> list[Row]:
         from psycopg import sql
 
         where = sql.SQL("notification_id > %s") + (sql.SQL(" AND notification_id <= %s") if upto is not None else sql.SQL(""))
         params: tuple = (after, upto) if upto is not None else (after,)
         if shard is not None:
-            where += sql.SQL(f" AND {shard_sql(HEX_ID, shard[1], 'strpos', '%%')} = %s")
-            params += (shard[0],)
+            condition, keys = range_sql(HEX_ID, shard, "strpos")
+            where += sql.SQL(" AND " + condition.replace("?", "%s"))
+            params += keys
         params += (page,)
         statement = sql.SQL(f"SELECT notification_id, {HEX_ID}, originator_version, topic, state FROM {{}} WHERE ") \
             .format(self.events) + where + sql.SQL(" ORDER BY notification_id LIMIT %s")
@@ -284,10 +284,13 @@ class MemoryStore(EventStore):
     def reopened(self) -> MemoryStore:
         return self  # a forked process has a copy of the memory of its own
 
-    def _page(self, after: int, upto: int | None, page: int, shard: Shard | None = None) -> list[Row]:
+    def _page(self, after: int, upto: int | None, page: int, shard: Range | None = None) -> list[Row]:
         found = self.recorder.select_notifications(start=after + 1, limit=page, stop=upto)
         rows = [(n.id, n.originator_id.hex, n.originator_version, n.topic, n.state) for n in found]
-        return rows if shard is None else [row for row in rows if shard_of(row[1], shard[1]) == shard[0]]
+        if shard is None:
+            return rows
+        low, high = shard
+        return [row for row in rows if (low is None or shard_key(row[1]) >= low) and (high is None or shard_key(row[1]) < high)]
 
     def last_position(self) -> int:
         return self.recorder.max_notification_id() or 0

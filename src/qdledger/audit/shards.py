@@ -1,7 +1,7 @@
 """Splitting a ledger's aggregates into shards replayed by separate processes.
 
-A shard is fixed by the last two characters of the aggregate id as stored, by one formula that
-Python (``shard_of``) and both databases (``SHARD_SQL``) compute alike, so that a process reads
+A shard is a range of keys made of the last two characters of the aggregate id as stored, by one
+formula that Python (``shard_key``) and both databases (``shard_key_sql``) compute alike, so that a process reads
 only its own shard's rows, and every row, even one whose id was altered, falls in exactly one
 shard. Ids are uuid hex, whose last characters are uniformly spread.
 
@@ -13,7 +13,9 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+from bisect import bisect_right
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 from qdledger.errors import LedgerError
@@ -21,20 +23,62 @@ from qdledger.i18n import Text
 
 HEX = "0123456789abcdef"
 
+CHAIN_SHARE = 0.18
+"""What recomputing the chain over every row costs the first process, as a share of replaying
+every row (about 0.26 s beside 1.3 s per 100,000 events on SQLite): it replays that much less."""
+
 SHARD_FROM = 20_000
 """Below this many events one process is quicker than starting others."""
 
+Range = tuple[int | None, int | None]
+"""Keys ``low <= key < high`` (None: unbounded) of one shard's aggregates."""
 
-def shard_of(oid: str, count: int) -> int:
-    return ((HEX.find(oid[30:31]) + 1) * 17 + HEX.find(oid[31:32]) + 1) % count
+
+def shard_key(oid: str) -> int:
+    """The aggregate id's last byte (0–255) when its last two characters are hex digits."""
+    return 16 * HEX.find(oid[30:31]) + HEX.find(oid[31:32])
 
 
-def shard_sql(oid: str, count: int, find: str = "instr", modulo: str = "%") -> str:
-    """``shard_of`` as an SQL expression over the column (or expression) ``oid``: SQLite's ``instr``
-    and PostgreSQL's ``strpos`` are 1-based and 0 when absent, as ``HEX.find() + 1`` is, and all
-    three find an empty string (an id too short) at 1."""
-    digit = f"{find}('{HEX}', substr({oid}, {{}}, 1))"
-    return f"(({digit.format(31)} * 17 + {digit.format(32)}) {modulo} {int(count)})"
+def shard_key_sql(oid: str, find: str = "instr") -> str:
+    """``shard_key`` as an SQL expression over the column (or expression) ``oid``: SQLite's ``instr``
+    and PostgreSQL's ``strpos`` are 1-based and 0 when absent, one more than ``HEX.find``, and all
+    three find an empty string (an id too short) first."""
+    digit = f"({find}('{HEX}', substr({oid}, {{}}, 1)) - 1)"
+    return f"(16 * {digit.format(31)} + {digit.format(32)})"
+
+
+@dataclass(frozen=True)
+class Split:
+    """The aggregates divided among ``count`` processes by ranges of their ``shard_key``: the first
+    (this process, which also recomputes the chain) takes ``CHAIN_SHARE`` less than an even share,
+    the others share the rest evenly. Every key, however odd the id, falls in exactly one range."""
+
+    bounds: tuple[int, ...]
+
+    @classmethod
+    def among(cls, count: int) -> Split:
+        first = max(0.0, (1 + CHAIN_SHARE) / count - CHAIN_SHARE)
+        rest = (1 - first) / (count - 1) if count > 1 else 0.0
+        return cls(tuple(round(256 * (first + rest * k)) for k in range(count - 1)))
+
+    @property
+    def count(self) -> int:
+        return len(self.bounds) + 1
+
+    def of(self, oid: str) -> int:
+        return bisect_right(self.bounds, shard_key(oid))
+
+    def range(self, shard: int) -> Range:
+        edges = (None, *self.bounds, None)
+        return edges[shard], edges[shard + 1]
+
+
+def range_sql(oid: str, keys: Range, find: str = "instr") -> tuple[str, tuple[int, ...]]:
+    """An SQL condition (with ``?`` placeholders) and its parameters: ``oid`` has a key in ``keys``."""
+    low, high = keys
+    key = shard_key_sql(oid, find)
+    conditions = [f"{key} >= ?"] * (low is not None) + [f"{key} < ?"] * (high is not None)
+    return " AND ".join(conditions) or "1 = 1", tuple(k for k in keys if k is not None)
 
 
 def default_workers() -> int:
@@ -60,17 +104,17 @@ class WorkerFailed(LedgerError):
 
 
 class Workers:
-    """Shards 1 … count-1, each run as ``work(shard)`` in a forked process (shard 0 is the caller's).
+    """Shards 1 … count-1 of a split, each run as ``work(shard)`` in a forked process (shard 0 is the caller's).
 
     Results come back through a pipe; a process that fails sends its error, one that dies closes
     the pipe, so waiting for a result never hangs on a lost process."""
 
-    def __init__(self, count: int, work: Callable[[int], Any]) -> None:
+    def __init__(self, split: Split, work: Callable[[int], Any]) -> None:
         context = multiprocessing.get_context("fork")
-        self.count = count
+        self.split = split
         self.running: list[tuple[int, Any, Any]] = []
         try:
-            for shard in range(1, count):
+            for shard in range(1, split.count):
                 receive, send = context.Pipe(duplex=False)
                 process = context.Process(target=_serve, args=(work, shard, send), daemon=True)
                 process.start()

@@ -20,7 +20,7 @@ from qdledger.audit.chain import GENESIS, links, seal
 from qdledger.audit.checks import Part, Problem, Replayed, ledger_problems, part_of
 from qdledger.audit.decode import Decoder, collector_paused
 from qdledger.audit.rows import EventStore, Link, Row, event_store
-from qdledger.audit.shards import Workers, shard_of, worker_count
+from qdledger.audit.shards import Range, Split, Workers, worker_count
 from qdledger.i18n import Text
 from qdledger.ledger.events import LedgerEvent
 
@@ -85,8 +85,8 @@ def verify_ledger(ledger: Any, digest: tuple[int | None, str] | None = None, pro
         sealed = store.last_link()
         end = max(store.last_position(), sealed[0] if sealed else 0)  # later saves are not this run's
         decoder = Decoder(ledger) if replay else None
-        count = worker_count(end, workers) if replay else 1
-        shards = Workers(count, lambda shard: replay_shard(store, decoder, end, shard, count)) if count > 1 else None
+        split = Split.among(worker_count(end, workers) if replay else 1)
+        shards = Workers(split, lambda shard: replay_shard(store, decoder, end, split.range(shard))) if split.count > 1 else None
         with shards or nullcontext():
             report = verify_rows(store.pages(0, end), _kept_upto(store, end), decoder, digest, progress, shards)
         if report.ok:
@@ -106,7 +106,7 @@ def _kept_upto(store: EventStore, end: int) -> Iterator[Link]:
             return
 
 
-def replay_shard(store: EventStore, decoder: Decoder | None, end: int, shard: int, count: int) -> tuple[list[Problem], Part]:
+def replay_shard(store: EventStore, decoder: Decoder | None, end: int, keys: Range) -> tuple[list[Problem], Part]:
     """Replay and re-check one shard's aggregates (in a process of its own): the problems found on
     the way, in position order, and what the ledger checks need from the shard."""
     assert decoder is not None
@@ -115,7 +115,7 @@ def replay_shard(store: EventStore, decoder: Decoder | None, end: int, shard: in
     replay = Replayer(decoder, replayed, report)
     try:
         with collector_paused():
-            for page in own.pages(0, end, shard=(shard, count)):
+            for page in own.pages(0, end, shard=keys):
                 for row in page:
                     replay(row)
             return report.problems, part_of(replayed)
@@ -134,7 +134,7 @@ def verify_rows(pages: Iterable[list[Row]], kept: Iterable[Link], decoder: Decod
     wanted = DigestMatch(digest) if digest else None
     replay: Callable[[Row], None] | None = Replayer(decoder, replayed, report) if decoder is not None else None
     if replay is not None and shards is not None:
-        replay = ShardFilter(replay, shards.count)
+        replay = ShardFilter(replay, shards.split)
     previous = GENESIS
     with collector_paused():
         for page in pages:
@@ -178,15 +178,15 @@ def _merge(report: Report, results: list[tuple[list[Problem], Part]], parts: lis
 class ShardFilter:
     """Passes on the rows of shard 0's aggregates only (the other shards are other processes')."""
 
-    def __init__(self, replay: Callable[[Row], None], count: int) -> None:
-        self.replay, self.count = replay, count
+    def __init__(self, replay: Callable[[Row], None], split: Split) -> None:
+        self.replay, self.split = replay, split
         self.mine: dict[str, bool] = {}
 
     def __call__(self, row: Row) -> None:
         oid = row[1]
         mine = self.mine.get(oid)
         if mine is None:
-            mine = self.mine[oid] = shard_of(oid, self.count) == 0
+            mine = self.mine[oid] = self.split.of(oid) == 0
         if mine:
             self.replay(row)
 
