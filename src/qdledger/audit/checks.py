@@ -18,7 +18,7 @@ from qdledger.grants.events import TrancheReleased
 from qdledger.grants.service import RELEASE_CHECKS
 from qdledger.i18n import Text
 from qdledger.ledger.enterprise import Enterprise
-from qdledger.ledger.handles import Handle, aggregate_id
+from qdledger.ledger.handles import Handle, aggregate_id_bytes
 from qdledger.money import yuan
 
 
@@ -178,7 +178,7 @@ def gather_index(replayed: Replayed) -> Index:
         if isinstance(aggregate, Enterprise):
             index.parties.append((first.get(oid, 0), aggregate.key, frozenset(aggregate.grants)))
         elif isinstance(aggregate, Handle):
-            placed = aggregate.id == aggregate_id(aggregate.kind, aggregate.key)
+            placed = aggregate.id.bytes == aggregate_id_bytes(aggregate.kind, aggregate.key)
             index.handles.append((first.get(oid, 0), aggregate.kind, aggregate.key, aggregate.owner, placed,
                                   replayed.last_position.get(oid)))
     return index
