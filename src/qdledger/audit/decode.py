@@ -121,11 +121,15 @@ def collector_paused() -> Iterator[None]:
     Reading builds hundreds of thousands of long-lived dicts (events, replayed aggregates), and
     every collection walks the young ones again: parsing a 100,000-event ledger's states takes
     more than twice as long with it running. Nothing read forms reference cycles that outlive the
-    read, so plain reference counting frees it; one collection follows when it is resumed."""
+    read, so plain reference counting frees it. When it resumes, what was built meanwhile is moved
+    to the oldest generation unwalked (freeze, then unfreeze): the first collection would
+    otherwise walk all of it, 0.09 s per 100,000 events, to find nothing."""
     enabled = gc.isenabled()
     gc.disable()
     try:
         yield
     finally:
         if enabled:
+            gc.freeze()
+            gc.unfreeze()
             gc.enable()
