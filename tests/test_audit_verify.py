@@ -59,6 +59,10 @@ def test_cli_digest_and_verify(cli):
     assert cli.ok("verify", "--digest", token)["ok"] is True
     cli.ok("grant", "release", "G1", "--amount", "400万", "--date", "2025-01-10")
     assert cli.ok("verify", "--digest", token)["digest_matched"] is True  # history only grew
+    split = cli.ok("verify", "--workers", "2")
+    assert (split["ok"], split["events"]) == (True, kept["position"] + 1)
+    nobody = cli("verify", "--workers", "0")
+    assert nobody.code == 2 and nobody.error["code"] == "usage" and "--workers" in nobody.error["message"]
     quiet = cli("--quiet", "verify", json_out=False)
     assert (quiet.code, quiet.stdout, quiet.stderr) == (0, "", "")
     ledger = open_ledger(cli.ledger)

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import sys
 from bisect import bisect_right
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -115,6 +116,8 @@ class Workers:
         context = multiprocessing.get_context("fork")
         self.split = split
         self.running: list[tuple[int, Any, Any]] = []
+        sys.stdout.flush()  # a forked process flushes its copy of the buffers when it ends
+        sys.stderr.flush()
         try:
             for shard in range(1, split.count):
                 receive, send = context.Pipe(duplex=False)
