@@ -26,9 +26,9 @@ HEX = "0123456789abcdef"
 
 CHAIN_SHARE = 0.2
 """What recomputing the chain over every row costs the first process, as a share of replaying
-every row (per 100,000 events about 0.27 s beside 1.1 s on SQLite, 0.35 s beside 1.2 s on
-PostgreSQL; a worker also reads its rows, the first process reads them once for both): the
-first process replays that much less."""
+every row (per 100,000 events about 0.27 s beside 1.1 s on SQLite; a worker also reads its own
+rows, the first process reads them once for both): the first process replays that much less.
+A store whose rows cost more to read says so with its own ``chain_share``."""
 
 SHARD_FROM = 20_000
 """Below this many events one process is quicker than starting others."""
@@ -53,14 +53,14 @@ def shard_key_sql(oid: str, find: str = "instr") -> str:
 @dataclass(frozen=True)
 class Split:
     """The aggregates divided among ``count`` processes by ranges of their ``shard_key``: the first
-    (this process, which also recomputes the chain) takes ``CHAIN_SHARE`` less than an even share,
+    (this process, which also recomputes the chain) takes ``chain_share`` less than an even share,
     the others share the rest evenly. Every key, however odd the id, falls in exactly one range."""
 
     bounds: tuple[int, ...]
 
     @classmethod
-    def among(cls, count: int) -> Split:
-        first = max(0.0, (1 + CHAIN_SHARE) / count - CHAIN_SHARE)
+    def among(cls, count: int, chain_share: float = CHAIN_SHARE) -> Split:
+        first = max(0.0, (1 + chain_share) / count - chain_share)
         rest = (1 - first) / (count - 1) if count > 1 else 0.0
         return cls(tuple(round(256 * (first + rest * k)) for k in range(count - 1)))
 

@@ -85,7 +85,7 @@ def verify_ledger(ledger: Any, digest: tuple[int | None, str] | None = None, pro
         sealed = store.last_link()
         end = max(store.last_position(), sealed[0] if sealed else 0)  # later saves are not this run's
         decoder = Decoder(ledger) if replay else None
-        split = Split.among(worker_count(end, workers) if replay else 1)
+        split = Split.among(worker_count(end, workers) if replay else 1, store.chain_share)
         shards = Workers(split, lambda shard: replay_shard(store, decoder, end, split.range(shard))) if split.count > 1 else None
         with shards or nullcontext():
             report = verify_rows(store.pages(0, end), _kept_upto(store, end), decoder, digest, progress, shards)
