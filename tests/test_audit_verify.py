@@ -156,3 +156,16 @@ def test_a_failing_or_lost_worker_is_named_not_waited_for(ledger, monkeypatch):
     monkeypatch.setattr(verify, "replay_shard", lambda *args: os._exit(3))
     with pytest.raises(WorkerFailed, match="shard 1 failed: exit code 3"):
         verify_ledger(ledger, workers=2)
+
+
+def test_when_no_process_can_be_forked_verify_replays_everything_itself(ledger, monkeypatch):
+    from qdledger.audit import verify
+
+    generate(ledger, 400, per_party=6)
+
+    def no_fork(split, work):
+        raise OSError(11, "Resource temporarily unavailable")
+
+    monkeypatch.setattr(verify, "Workers", no_fork)
+    report = verify_ledger(ledger, workers=2)
+    assert report.ok and (report.events, report.aggregates) == (400, 120)

@@ -86,7 +86,7 @@ def verify_ledger(ledger: Any, digest: tuple[int | None, str] | None = None, pro
         end = max(store.last_position(), sealed[0] if sealed else 0)  # later saves are not this run's
         decoder = Decoder(ledger) if replay else None
         split = Split.among(worker_count(end, workers) if replay else 1, store.chain_share)
-        shards = Workers(split, lambda shard: replay_shard(store, decoder, end, split.range(shard))) if split.count > 1 else None
+        shards = _started(split, lambda shard: replay_shard(store, decoder, end, split.range(shard)))
         with shards or nullcontext():
             report = verify_rows(store.pages(0, end), _kept_upto(store, end), decoder, digest, progress, shards)
         if report.ok:
@@ -104,6 +104,17 @@ def _kept_upto(store: EventStore, end: int) -> Iterator[Link]:
         else:
             yield from (link for link in page if link[0] <= end)
             return
+
+
+def _started(split: Split, work: Callable[[int], Any]) -> Workers | None:
+    """The other shards' processes, started; None to replay everything here, as when one process
+    is wanted or none can be forked now (too many processes, too little memory)."""
+    if split.count == 1:
+        return None
+    try:
+        return Workers(split, work)
+    except OSError:
+        return None
 
 
 def replay_shard(store: EventStore, decoder: Decoder | None, end: int, keys: Range) -> tuple[list[Problem], Part]:
