@@ -1,9 +1,9 @@
 """Splitting a ledger's aggregates into shards replayed by separate processes.
 
 A shard is a range of keys made of the last two characters of the aggregate id as stored, by one
-formula that Python (``shard_key``) and both databases (``shard_key_sql``) compute alike, so that a process reads
-only its own shard's rows, and every row, even one whose id was altered, falls in exactly one
-shard. Ids are uuid hex, whose last characters are uniformly spread.
+formula that Python (``shard_key``) and both databases (``shard_key_sql``) compute alike: a
+process reads only its own shard's rows, and every row, even one whose id was altered, falls in
+exactly one shard. Ids are uuid hex, whose last characters are evenly spread.
 
 Worker processes are forked: they start in milliseconds with the parent's decoder and registries
 already loaded, and open their own connections (a forked process must not use its parent's).
