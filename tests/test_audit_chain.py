@@ -5,10 +5,21 @@ from __future__ import annotations
 import pytest
 
 from auditkit import RawEvents, small_history
+from qdledger.audit import shards
 from qdledger.audit.chain import GENESIS, current_digest, encode, link, links, parse_digest
 from qdledger.audit.verify import verify_ledger
 from qdledger.errors import BadInput
 from qdledger.ledger.storage import open_ledger
+
+
+@pytest.fixture(autouse=True, params=[1, 2], ids=["one_process", "two_processes"])
+def workers(request, monkeypatch):
+    """Every alteration must be found alike with the replay in one process and split over two,
+    however small the ledger."""
+    monkeypatch.setattr(shards, "SHARD_FROM", 0)
+    monkeypatch.setattr(shards, "default_workers", lambda: request.param)
+    return request.param
+
 
 ROW = (7, "0f" * 16, 3, "qdledger.grants.events:TrancheReleased", '{"amount":400000000}'.encode())
 

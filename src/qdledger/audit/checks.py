@@ -18,7 +18,7 @@ from qdledger.grants.events import TrancheReleased
 from qdledger.grants.service import RELEASE_CHECKS
 from qdledger.i18n import Text
 from qdledger.ledger.enterprise import Enterprise
-from qdledger.ledger.handles import Handle, aggregate_id
+from qdledger.ledger.handles import Handle, aggregate_id_bytes
 from qdledger.money import yuan
 
 
@@ -42,6 +42,9 @@ class Replayed:
     aggregates: dict[str, Any] = field(default_factory=dict)  # by aggregate id as 32 hex digits
     balances: dict[str, int] = field(default_factory=dict)
     last_position: dict[str, int] = field(default_factory=dict)
+    first_position: dict[str, int] = field(default_factory=dict)
+    """Where each aggregate entered ``aggregates``: the order the whole ledger replayed in one piece
+    would list it in, known even when its part was replayed apart."""
 
     def position_of(self, aggregate: Any) -> int | None:
         """Where the aggregate's last event sits in the ledger."""
@@ -54,9 +57,56 @@ class Replayed:
 
 @dataclass(frozen=True)
 class Check:
+    """A check over the final state. Without ``gather`` it looks at one aggregate at a time, so
+    ``run(replayed)`` gives the same problems over any part of the ledger replayed apart (a shard
+    of its aggregates) as over the whole. A check that relates aggregates to each other instead
+    ``gather``s compact facts from each part (never the aggregates), ``combine`` merges the parts'
+    facts, and ``run`` reads the merged facts."""
+
     name: str
     description: Text
-    run: Callable[[Replayed], Iterable[Problem]]
+    run: Callable[[Any], Iterable[Problem]]
+    gather: Callable[[Replayed], Any] | None = None
+    combine: Callable[[list[Any]], Any] | None = None
+
+
+@dataclass
+class Part:
+    """What the ledger checks took from one replayed part of the ledger: small enough to send
+    from the process that replayed it."""
+
+    aggregates: int
+    found: dict[str, list[Problem]]
+    """Problems of the checks that look at one aggregate at a time, by check name."""
+    gathered: dict[str, Any]
+    """Facts for the checks that relate aggregates, by check name."""
+
+
+def part_of(replayed: Replayed) -> Part:
+    """Run or gather every ledger check over one replayed part."""
+    found, gathered = {}, {}
+    for check in LEDGER_CHECKS:
+        if check.gather is None:
+            found[check.name] = list(check.run(replayed))
+        else:
+            gathered[check.name] = check.gather(replayed)
+    return Part(len(replayed.aggregates), found, gathered)
+
+
+def ledger_problems(parts: list[Part]) -> Iterator[Problem]:
+    """Every ledger check's problems over all parts, check by check. One part's come in the order
+    its checks yield them; several parts' are put in position order."""
+    for check in LEDGER_CHECKS:
+        if check.gather is None:
+            found = [problem for part in parts for problem in part.found[check.name]]
+            yield from found if len(parts) == 1 else sorted(found, key=_position)
+        else:
+            assert check.combine is not None
+            yield from check.run(check.combine([part.gathered[check.name] for part in parts]))
+
+
+def _position(problem: Problem) -> int:
+    return problem.position if problem.position is not None else 1 << 62
 
 
 EventCheck = Callable[[Any, Any], Iterable[Text]]
@@ -80,8 +130,11 @@ def recheck_release(party: Enterprise, event: TrancheReleased) -> Iterator[Text]
 EVENT_CHECKS.setdefault(TrancheReleased, []).append(recheck_release)
 
 
-def check_trial_balance(replayed: Replayed) -> Iterator[Problem]:
-    total = sum(replayed.balances.values())
+def postings_total(replayed: Replayed) -> int:
+    return sum(replayed.balances.values())
+
+
+def check_trial_balance(total: int) -> Iterator[Problem]:
     if total:
         yield Problem("trial_balance", Text(f"全部分录合计 {yuan(total)}，应为 0.00", f"all postings sum to {yuan(total)}, not 0.00"))
 
@@ -107,24 +160,53 @@ def check_recoveries(replayed: Replayed) -> Iterator[Problem]:
                                      Text(f"应收追回款为负：{yuan(grant.receivable)}", f"receivable is negative: {yuan(grant.receivable)}"))
 
 
-def check_ids_indexed(replayed: Replayed) -> Iterator[Problem]:
+@dataclass
+class Index:
+    """What the id check needs from replayed aggregates: each party's grants and each id handle,
+    each with the position its aggregate entered the replay, so parts merge in the whole's order."""
+
+    parties: list[tuple[int, str, frozenset[str]]]
+    """(first position, party key, its grant ids)."""
+    handles: list[tuple[int, str, str, str, bool, int | None]]
+    """(first position, kind, key, owner, stored under the id its kind and key name, last position)."""
+
+
+def gather_index(replayed: Replayed) -> Index:
+    first = replayed.first_position
+    index = Index([], [])
+    for oid, aggregate in replayed.aggregates.items():
+        if isinstance(aggregate, Enterprise):
+            index.parties.append((first.get(oid, 0), aggregate.key, frozenset(aggregate.grants)))
+        elif isinstance(aggregate, Handle):
+            placed = aggregate.id.bytes == aggregate_id_bytes(aggregate.kind, aggregate.key)
+            index.handles.append((first.get(oid, 0), aggregate.kind, aggregate.key, aggregate.owner, placed,
+                                  replayed.last_position.get(oid)))
+    return index
+
+
+def combine_indexes(indexes: list[Index]) -> Index:
+    """One index over all parts, in the order of the whole (a later party of the same key wins, as it
+    would in one replay)."""
+    return Index(sorted((p for index in indexes for p in index.parties), key=lambda p: p[0]),
+                 sorted((h for index in indexes for h in index.handles), key=lambda h: h[0]))
+
+
+def check_ids_indexed(index: Index) -> Iterator[Problem]:
     """Every id handle sits at the id it names and points at a party that holds the thing."""
-    parties = {p.key: p for p in replayed.parties()}
-    for aggregate in replayed.aggregates.values():
-        if not isinstance(aggregate, Handle):
-            continue
-        entity = f"{aggregate.kind}:{aggregate.key}"
-        if aggregate.id != aggregate_id(aggregate.kind, aggregate.key):
+    parties = {key: grants for _, key, grants in index.parties}
+    for _, kind, key, owner, placed, position in index.handles:
+        entity = f"{kind}:{key}"
+        if not placed:
             yield Problem("ids_indexed", Text(f"编号 {entity} 的索引位置不符", f"id handle {entity} is stored under the wrong id"),
-                          replayed.position_of(aggregate), entity)
-        elif aggregate.kind in ("enterprise", "grant") and aggregate.owner not in parties:
-            yield Problem("ids_indexed", Text(f"编号 {entity} 指向不存在的主体 {aggregate.owner}",
-                                              f"id {entity} points at a party that does not exist: {aggregate.owner}"),
-                          replayed.position_of(aggregate), entity)
-        elif aggregate.kind == "grant" and aggregate.key not in parties[aggregate.owner].grants:
-            yield Problem("ids_indexed", Text(f"项目 {aggregate.key} 不在其主体 {aggregate.owner} 名下",
-                                              f"grant {aggregate.key} is not held by its party {aggregate.owner}"),
-                          replayed.position_of(aggregate), entity)
+                          position, entity)
+        elif kind in ("enterprise", "grant") and owner not in parties:
+            yield Problem("ids_indexed", Text(f"编号 {entity} 指向不存在的主体 {owner}",
+                                              f"id {entity} points at a party that does not exist: {owner}"),
+                          position, entity)
+        elif kind == "grant" and key not in parties[owner]:
+            yield Problem("ids_indexed", Text(f"项目 {key} 不在其主体 {owner} 名下",
+                                              f"grant {key} is not held by its party {owner}"),
+                          position, entity)
 
 
 def _grant_problem(check: str, replayed: Replayed, party: Enterprise, grant_id: str, message: Text) -> Problem:
@@ -132,12 +214,14 @@ def _grant_problem(check: str, replayed: Replayed, party: Enterprise, grant_id: 
 
 
 LEDGER_CHECKS: list[Check] = [
-    Check("trial_balance", Text("全部分录借贷合计为零", "all postings sum to zero"), check_trial_balance),
+    Check("trial_balance", Text("全部分录借贷合计为零", "all postings sum to zero"), check_trial_balance,
+          postings_total, sum),
     Check("disbursed_within_awarded", Text("每个项目已拨付不超过批准额", "each grant: disbursed ≤ awarded"),
           check_grants_within_awarded),
     Check("recovered_within_disbursed", Text("每个项目已追回不超过已拨付，应收不为负", "each grant: recovered ≤ disbursed, receivable ≥ 0"),
           check_recoveries),
-    Check("ids_indexed", Text("每个编号索引指向持有它的主体", "every id points at the party that holds it"), check_ids_indexed),
+    Check("ids_indexed", Text("每个编号索引指向持有它的主体", "every id points at the party that holds it"), check_ids_indexed,
+          gather_index, combine_indexes),
 ]
 """Checks over the whole replayed ledger, in order; capabilities append theirs."""
 

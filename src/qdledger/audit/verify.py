@@ -9,15 +9,18 @@ that, which is why ``qdledger digest`` exists and ``verify --digest`` checks one
 
 from __future__ import annotations
 
+import heapq
 from collections.abc import Callable, Iterable, Iterator
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 from typing import Any
 
 from qdledger.audit import checks as registry
 from qdledger.audit.chain import GENESIS, links, seal
-from qdledger.audit.checks import Problem, Replayed
+from qdledger.audit.checks import Part, Problem, Replayed, ledger_problems, part_of
 from qdledger.audit.decode import Decoder, collector_paused
 from qdledger.audit.rows import EventStore, Link, Row, event_store
+from qdledger.audit.shards import Range, Split, Workers, worker_count
 from qdledger.i18n import Text
 from qdledger.ledger.events import LedgerEvent
 
@@ -71,14 +74,21 @@ def _order(problem: Problem) -> tuple[int, str]:
 
 
 def verify_ledger(ledger: Any, digest: tuple[int | None, str] | None = None, progress: Progress | None = None,
-                  replay: bool = True) -> Report:
-    """Verify the ledger as stored now; on a clean result, extend the kept chain over unsealed events."""
+                  replay: bool = True, workers: int | None = None) -> Report:
+    """Verify the ledger as stored now; on a clean result, extend the kept chain over unsealed events.
+
+    The replay is split by aggregate over ``workers`` processes (by default two on a large ledger
+    where two cores are free): each further process reads and replays only its shard's rows while
+    this one recomputes the chain over all rows and replays shard 0. The report is the same."""
     store = event_store(ledger)
     try:
         sealed = store.last_link()
         end = max(store.last_position(), sealed[0] if sealed else 0)  # later saves are not this run's
-        report = verify_rows(store.pages(0, end), _kept_upto(store, end), Decoder(ledger) if replay else None,
-                             digest, progress)
+        decoder = Decoder(ledger) if replay else None
+        split = Split.among(worker_count(end, workers) if replay else 1, store.chain_share)
+        shards = _started(split, lambda shard: replay_shard(store, decoder, end, split.range(shard)))
+        with shards or nullcontext():
+            report = verify_rows(store.pages(0, end), _kept_upto(store, end), decoder, digest, progress, shards)
         if report.ok:
             report.sealed = seal(ledger, store)
         return report
@@ -96,14 +106,46 @@ def _kept_upto(store: EventStore, end: int) -> Iterator[Link]:
             return
 
 
+def _started(split: Split, work: Callable[[int], Any]) -> Workers | None:
+    """The other shards' processes, started; None to replay everything here, as when one process
+    is wanted or none can be forked now (too many processes, too little memory)."""
+    if split.count == 1:
+        return None
+    try:
+        return Workers(split, work)
+    except OSError:
+        return None
+
+
+def replay_shard(store: EventStore, decoder: Decoder | None, end: int, keys: Range) -> tuple[list[Problem], Part]:
+    """Replay and re-check one shard's aggregates (in a process of its own): the problems found on
+    the way, in position order, and what the ledger checks need from the shard."""
+    assert decoder is not None
+    own = store.reopened()
+    report, replayed = Report(), Replayed()
+    replay = Replayer(decoder, replayed, report)
+    try:
+        with collector_paused():
+            for page in own.pages(0, end, shard=keys):
+                for row in page:
+                    replay(row)
+            return report.problems, part_of(replayed)
+    finally:
+        own.close()
+
+
 def verify_rows(pages: Iterable[list[Row]], kept: Iterable[Link], decoder: Decoder | None,
-                digest: tuple[int | None, str] | None = None, progress: Progress | None = None) -> Report:
-    """The whole check over rows in position order and the links kept for them."""
+                digest: tuple[int | None, str] | None = None, progress: Progress | None = None,
+                shards: Workers | None = None) -> Report:
+    """The whole check over rows in position order and the links kept for them; with ``shards``
+    this process replays only shard 0 and takes the other shards' results from them."""
     report = Report()
     replayed = Replayed()
     chain = ChainComparison(iter(kept), report)
     wanted = DigestMatch(digest) if digest else None
-    replay = Replayer(decoder, replayed, report) if decoder is not None else None
+    replay: Callable[[Row], None] | None = Replayer(decoder, replayed, report) if decoder is not None else None
+    if replay is not None and shards is not None:
+        replay = ShardFilter(replay, shards.split)
     previous = GENESIS
     with collector_paused():
         for page in pages:
@@ -122,15 +164,42 @@ def verify_rows(pages: Iterable[list[Row]], kept: Iterable[Link], decoder: Decod
     chain.finish()
     report.head = previous
     if decoder is not None:
-        report.aggregates = len(replayed.aggregates)
-        for check in registry.LEDGER_CHECKS:
-            for problem in check.run(replayed):
-                report.add(problem)
+        parts = [part_of(replayed)]
+        if shards is not None:
+            _merge(report, shards.results(), parts)
+        report.aggregates = sum(part.aggregates for part in parts)
+        for problem in ledger_problems(parts):
+            report.add(problem)
     if wanted:
         report.digest_matched = wanted.matched()
         if not report.digest_matched:
             report.add(wanted.problem(report.position))
     return report
+
+
+def _merge(report: Report, results: list[tuple[list[Problem], Part]], parts: list[Part]) -> None:
+    """The other shards' problems into position order among this one's; their parts after it."""
+    for problems, part in results:
+        for problem in problems:
+            report.counts[problem.check] = report.counts.get(problem.check, 0) + 1
+        parts.append(part)
+    report.problems = list(heapq.merge(report.problems, *(problems for problems, _ in results), key=_order))
+
+
+class ShardFilter:
+    """Passes on the rows of shard 0's aggregates only (the other shards are other processes')."""
+
+    def __init__(self, replay: Callable[[Row], None], split: Split) -> None:
+        self.replay, self.split = replay, split
+        self.mine: dict[str, bool] = {}
+
+    def __call__(self, row: Row) -> None:
+        oid = row[1]
+        mine = self.mine.get(oid)
+        if mine is None:
+            mine = self.mine[oid] = self.split.of(oid) == 0
+        if mine:
+            self.replay(row)
 
 
 class ChainComparison:
@@ -231,6 +300,8 @@ class Replayer:
             report.add(Problem("replay", Text(f"位置 {position} 的事件无法重放：{type(error).__name__}: {error}",
                                               f"the event at position {position} does not replay: {type(error).__name__}: {error}"), position))
             return
+        if before is None:
+            self.replayed.first_position.setdefault(oid, position)
         self.replayed.last_position[oid] = position
         if posts:
             balances = self.replayed.balances

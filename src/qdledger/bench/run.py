@@ -82,7 +82,7 @@ MEASURES = [
     Measure("rebuild", "read-model rebuild (`qdledger rebuild`, whole process): events/s", "≥ 80,000", _at_least(80_000)),
     Measure("rebuild_cpu", "read-model rebuild: events per CPU-second, summed over its processes"),
     Measure("verify", "`verify` (whole process): events/s", "≥ 150,000", _at_least(150_000)),
-    Measure("verify_cpu", "`verify`: events per CPU-second of the process"),
+    Measure("verify_cpu", "`verify`: events per CPU-second of its processes (summed)"),
     Measure("verify_quick", "`verify --quick` (chain only): events per CPU-second of the process"),
     Measure("quote_exit", "`equity quote-exit`, end to end: p50 ms"),
     Measure("trial_balance", "trial balance over every posting: s", fmt="{:,.1f}"),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from functools import lru_cache
+from hashlib import sha1
 from typing import Any
 from uuid import NAMESPACE_URL, UUID, uuid5
 
@@ -13,6 +14,7 @@ from qdledger.i18n import Text
 from qdledger.ledger.recording import create
 
 NAMESPACE = uuid5(NAMESPACE_URL, "https://qdledger/ids")
+NAMESPACE_BYTES = NAMESPACE.bytes
 
 
 MAX_KEY = 64
@@ -30,7 +32,16 @@ def check_key(key: str, field: str = "id") -> str:
 @lru_cache(maxsize=1 << 16)
 def aggregate_id(kind: str, key: str) -> UUID:
     """The stable aggregate id of a named thing, e.g. ``("grant", "G1")``."""
-    return uuid5(NAMESPACE, f"{kind}:{key}")
+    return UUID(bytes=aggregate_id_bytes(kind, key))
+
+
+def aggregate_id_bytes(kind: str, key: str) -> bytes:
+    """``aggregate_id(kind, key).bytes``: ``uuid5`` of the name, without building the UUID (verify
+    checks every id handle's id, once each, where the UUID costs five times the hash)."""
+    digest = bytearray(sha1(NAMESPACE_BYTES + f"{kind}:{key}".encode()).digest()[:16])
+    digest[6] = (digest[6] & 0x0F) | 0x50  # version 5
+    digest[8] = (digest[8] & 0x3F) | 0x80  # the RFC 4122 variant
+    return bytes(digest)
 
 
 class Handle(Aggregate):

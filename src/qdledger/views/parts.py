@@ -2,8 +2,8 @@
 
 Every projector writes only rows of the aggregate whose event it projects (a party's grants,
 tranches, cases and figures come from the party's own events), except the trial balance, which
-every party posts to. So process k of n reads only the events of aggregates whose id ends in a
-hex digit equal to k modulo n, decodes and projects them into a file of its own, and the parent
+every party posts to. So process k of n reads only the events of the k-th of n even ranges of
+aggregate ids (``qdledger.audit.shards``, the split verify uses), decodes and projects them into a file of its own, and the parent
 adds the other parts' rows to the biggest with ``INSERT … SELECT`` (SQLite's own speed): the
 trial balance summed per account, postings under rowids that keep them in the log's order.
 Should a row ever be written from two parts, its key appears twice and the parts are refused,
@@ -19,6 +19,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from qdledger.audit.shards import Range, Split, cores
 from qdledger.errors import LedgerError
 from qdledger.i18n import Text
 from qdledger.views.tables import TABLES
@@ -44,15 +45,8 @@ def workers_for(events: int, requested: int | None = None) -> int:
     """``requested`` if given (within 1 and MAX_WORKERS), else one per core when each gets a fair share."""
     if "fork" not in multiprocessing.get_all_start_methods():
         return 1
-    wanted = requested if requested is not None else min(_cores(), events // SHARE)
+    wanted = requested if requested is not None else min(cores(), events // SHARE)
     return max(1, min(wanted, MAX_WORKERS))
-
-
-def _cores() -> int:
-    """The cores this process may run on (fewer than the machine's under a CPU affinity mask)."""
-    if hasattr(os, "sched_getaffinity"):
-        return len(os.sched_getaffinity(0))
-    return os.cpu_count() or 1
 
 
 def part_paths(fresh: Path, workers: int) -> list[Path]:
@@ -69,7 +63,8 @@ def build_in_parts(ledger: Any, fresh: Path, workers: int, progress: Callable[[i
         parts = part_paths(fresh, workers)
         context = multiprocessing.get_context("fork")
         messages = context.Queue()
-        processes = [context.Process(target=_build_part, args=(ledger, store, part, (k, workers), upto, messages),
+        split = Split.among(workers, chain_share=0.0)
+        processes = [context.Process(target=_build_part, args=(ledger, store, part, split.range(k), upto, messages),
                                      daemon=True) for k, part in enumerate(parts)]
         try:
             for process in processes:
@@ -84,7 +79,7 @@ def build_in_parts(ledger: Any, fresh: Path, workers: int, progress: Callable[[i
         store.close()
 
 
-def _build_part(ledger: Any, store: Any, part: Path, shard: tuple[int, int], upto: int, messages: Any) -> None:
+def _build_part(ledger: Any, store: Any, part: Path, shard: Range, upto: int, messages: Any) -> None:
     """In a forked process: project one shard of the log into ``part``, reporting each page."""
     try:
         from qdledger.audit.decode import Decoder, collector_paused
@@ -103,7 +98,7 @@ def _build_part(ledger: Any, store: Any, part: Path, shard: tuple[int, int], upt
                 messages.put(("progress", len(rows)))
         own.close()
         db.close()
-        messages.put(("done", shard[0]))
+        messages.put(("done", part.name))
     except BaseException as error:  # noqa: BLE001 - whatever stopped it is told to the parent, who raises it
         messages.put(("error", f"{type(error).__name__}: {error}"))
 
