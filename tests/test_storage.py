@@ -168,3 +168,52 @@ def test_a_save_of_tens_of_thousands_of_events_completes_and_returns_their_posit
     assert event_count(ledger) - before == made == 30_000
     if type(ledger.recorder).__module__.endswith("postgres"):
         assert type(ledger.recorder).__name__ == "SequentialPostgresApplicationRecorder"
+
+
+def _postgres_ledger_with_history(url: str):
+    """A PostgreSQL ledger whose enterprise E1 has several versions (registered, then grants awarded)."""
+    from support import award
+
+    ledger = open_ledger(url)
+    seed_register(ledger, "E1", 1)
+    seed_register(ledger, "E2", 2)
+    for n in range(3):
+        award(ledger, f"G{n}", "E1", 100_000_00, 1_000_000_00)
+    return ledger
+
+
+def test_postgres_reads_in_binary_give_the_library_stored_events(ledger_url):
+    if not ledger_url.startswith("postgres"):
+        pytest.skip("PostgreSQL only")
+    from eventsourcing.postgres import PostgresApplicationRecorder
+
+    from qdledger.ledger.bulk import select_many
+    from qdledger.ledger.handles import aggregate_id
+
+    ledger = _postgres_ledger_with_history(ledger_url)
+    try:
+        recorder, party = ledger.recorder, aggregate_id("enterprise", "E1")
+        library = PostgresApplicationRecorder.select_events
+        everything = library(recorder, party)
+        assert len(everything) >= 4 and all(type(e.state) is bytes for e in everything)
+        for bounds in ({}, {"gt": 1}, {"lte": 2}, {"gt": 1, "lte": 3}, {"desc": True}, {"limit": 2},
+                       {"gt": 1, "desc": True, "limit": 2}, {"lte": 3, "desc": True}):
+            assert recorder.select_events(party, **bounds) == library(recorder, party, **bounds), bounds
+        others = [aggregate_id("enterprise", "E2"), aggregate_id("enterprise", "E404")]
+        assert select_many(recorder, [party, *others]) == {
+            i: list(library(recorder, i)) for i in (party, others[0])}
+    finally:
+        ledger.close()
+
+
+def test_postgres_ledger_opens_one_pooled_connection(ledger_url):
+    if not ledger_url.startswith("postgres"):
+        pytest.skip("PostgreSQL only")
+    ledger = _postgres_ledger_with_history(ledger_url)
+    try:
+        pool = ledger.recorder.datastore.pool
+        ledger.repository.get(ledger.read().enterprise("E1").id)
+        assert (pool.min_size, pool.max_size) == (1, 11)
+        assert pool.get_stats()["pool_size"] == 1
+    finally:
+        ledger.close()

@@ -196,9 +196,11 @@ class PostgresStore(EventStore):
         return nullcontext(self.own) if self.own is not None else self.datastore.get_connection()
 
     def _query(self, statement: Any, params: tuple = ()) -> list[tuple]:
+        """Rows as tuples in binary format: the server sends ``bytea`` as it is stored rather than
+        spelling it in hex for the client to parse back (less work on both sides)."""
         from psycopg.rows import tuple_row
 
-        with self._connection() as conn, conn.cursor(row_factory=tuple_row) as cur:
+        with self._connection() as conn, conn.cursor(row_factory=tuple_row, binary=True) as cur:
             cur.execute(statement, params)
             rows = cur.fetchall()
             conn.commit()

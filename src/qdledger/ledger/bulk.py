@@ -53,13 +53,15 @@ def _select_sqlite(recorder: Any, ids: list[UUID]) -> list[StoredEvent]:
 
 
 def _select_postgres(recorder: Any, ids: list[UUID]) -> list[StoredEvent]:
+    from psycopg.rows import tuple_row
     from psycopg.sql import SQL, Identifier
 
     statement = SQL("SELECT originator_id, originator_version, topic, state FROM {schema}.{table} "
                     "WHERE originator_id = ANY(%s) ORDER BY originator_id, originator_version").format(
         schema=Identifier(recorder.datastore.schema), table=Identifier(recorder.events_table_name))
-    with recorder.datastore.get_connection() as conn, conn.cursor() as cursor:
+    # Tuples in binary format: ids arrive as UUIDs and states as bytes without the server spelling
+    # them as text for the client to parse back, and no dict is built per row.
+    with recorder.datastore.get_connection() as conn, conn.cursor(row_factory=tuple_row, binary=True) as cursor:
         cursor.execute(statement, [ids])
         rows = cursor.fetchall()
-    return [StoredEvent(originator_id=row["originator_id"], originator_version=row["originator_version"],
-                        topic=row["topic"], state=bytes(row["state"])) for row in rows]
+    return [StoredEvent(originator_id=row[0], originator_version=row[1], topic=row[2], state=row[3]) for row in rows]

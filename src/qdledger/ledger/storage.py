@@ -42,6 +42,9 @@ def storage_env(location: str) -> dict[str, str]:
 
 
 def _postgres_env(url: str) -> dict[str, str]:
+    """The library's settings for a PostgreSQL URL. The pool starts with one connection, not the
+    library's five: a command runs one statement at a time, and every idle connection is a server
+    process started (and a login done) for nothing; the pool still grows when threads share it."""
     parts = urlparse(url)
     try:
         port = parts.port or 5432
@@ -56,7 +59,7 @@ def _postgres_env(url: str) -> dict[str, str]:
            "POSTGRES_HOST": parts.hostname or "127.0.0.1", "POSTGRES_PORT": str(port),
            "POSTGRES_USER": unquote(parts.username or "postgres"),
            "POSTGRES_PASSWORD": unquote(parts.password or ""), "POSTGRES_LOCK_TIMEOUT": "30",
-           "POSTGRES_CONNECT_TIMEOUT": "10",
+           "POSTGRES_CONNECT_TIMEOUT": "10", "POSTGRES_POOL_SIZE": "1",
            "APPLICATION_RECORDER_TOPIC": "qdledger.ledger.postgres:SequentialPostgresApplicationRecorder"}
     schema = parse_qs(parts.query).get("schema")
     if schema:
