@@ -17,6 +17,7 @@ from qdledger.errors import LedgerError
 from qdledger.grants.events import TrancheReleased
 from qdledger.grants.service import RELEASE_CHECKS
 from qdledger.i18n import Text
+from qdledger.ledger import accounts as acct
 from qdledger.ledger.enterprise import Enterprise
 from qdledger.ledger.handles import Handle, aggregate_id
 from qdledger.money import yuan
@@ -107,6 +108,20 @@ def check_recoveries(replayed: Replayed) -> Iterator[Problem]:
                                      Text(f"应收追回款为负：{yuan(grant.receivable)}", f"receivable is negative: {yuan(grant.receivable)}"))
 
 
+def check_recovery_accounts(replayed: Replayed) -> Iterator[Problem]:
+    """The recovery accounts hold what the grants say: receivable and cancelled orders, summed over every grant.
+
+    Totals are read from the accounts and grant views from the grants, so a fact whose postings
+    and state disagree (a cancellation posted as money received) shows up here."""
+    grants = [grant for party in replayed.parties() for grant in party.grants.values()]
+    for account, name, held in ((acct.RECOVERIES_RECEIVABLE, Text("应收追回款", "receivable"), sum(g.receivable for g in grants)),
+                                (acct.RECOVERIES_CANCELLED, Text("已撤销追回", "cancelled"), sum(g.cancelled for g in grants))):
+        posted = replayed.balances.get(account, 0)
+        if posted != held:
+            yield Problem("recovery_accounts", Text(f"科目 {account} 余额 {yuan(posted)}，各项目{name.zh}合计 {yuan(held)}",
+                                                    f"account {account} holds {yuan(posted)}, the grants' {name.en} sum to {yuan(held)}"))
+
+
 def check_ids_indexed(replayed: Replayed) -> Iterator[Problem]:
     """Every id handle sits at the id it names and points at a party that holds the thing."""
     parties = {p.key: p for p in replayed.parties()}
@@ -137,6 +152,7 @@ LEDGER_CHECKS: list[Check] = [
           check_grants_within_awarded),
     Check("recovered_within_disbursed", Text("每个项目已追回不超过已拨付，应收不为负", "each grant: recovered ≤ disbursed, receivable ≥ 0"),
           check_recoveries),
+    Check("recovery_accounts", Text("追回科目余额与各项目合计一致", "recovery accounts agree with the grants"), check_recovery_accounts),
     Check("ids_indexed", Text("每个编号索引指向持有它的主体", "every id points at the party that holds it"), check_ids_indexed),
 ]
 """Checks over the whole replayed ledger, in order; capabilities append theirs."""
