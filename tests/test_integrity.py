@@ -14,6 +14,7 @@ from qdledger.integrity.recoveries import order_recovery, repay_recovery, revers
 from qdledger.ledger.application import Context
 from qdledger.ledger.storage import open_ledger
 from qdledger.money import parse_amount
+from qdledger.policy.loader import policy_book
 from qdledger.reports import balances, trial_balance
 
 CTX = Context(actor="officer", reference="test")
@@ -55,6 +56,23 @@ def test_the_ban_is_shortened_by_the_days_suspended_before_the_decision(ledger):
     e4_until_case(ledger)
     case = grave(ledger)
     assert (case["suspended_days"], case["ban_until_decided"], case["ban_until"]) == (91, "2030-09-01", "2030-09-01")
+
+
+@pytest.mark.parametrize("severity, years, zh, en", [
+    ("严重", 9, "情节严重的，禁止期限 3 至 5 年（含）；本次 9 年", "a grave (严重) finding carries a ban of 3 to 5 years inclusive"),
+    ("较重", 4, "情节较重的，禁止期限不超过 3 年；本次 4 年", "a serious (较重) finding carries a ban of at most 3 years"),
+    ("特别严重", 2, "情节特别严重的，禁止期限不少于 5 年；本次 2 年", "an extreme (特别严重) finding carries a ban of at least 5 years")])
+def test_a_ban_refusal_words_its_bounds_as_the_policy_catalogue_does(ledger, severity, years, zh, en):
+    party(ledger)
+    open_case(ledger, CTX, case_id="C1", party="E1", day=d("2026-01-10"))
+    error = refused(decide_case, ledger, CTX, case_id="C1", severity=severity, day=d("2026-03-01"), ban_years=years)
+    article = {"严重": "（三）", "较重": "（二）", "特别严重": "（四）"}[severity]
+    assert error.text.zh == f"第十三条第{article}项：{zh}"
+    assert error.text.en == f"第十三条第{article}项: {en}; this decision sets {years} years"
+    term = zh.split("，", 1)[1].split("；")[0]
+    assert error.hint.zh == f"--ban-years 须符合：{term}；或改变情节认定"
+    program, _, key = error.rule.partition(".")
+    assert f"；{term}" in policy_book().latest(program).program.rules[key].describe().zh  # what `policy show` says
 
 
 def test_without_a_suspension_the_ban_runs_full_years_and_leap_days_fall_on_28_february(ledger):

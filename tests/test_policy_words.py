@@ -66,7 +66,7 @@ def test_stages_fees_bands_and_grounds_in_words():
     assert rule("equity_return_concession.award_provincial").en == (
         "a provincial science and technology award won during holding as lead unit: 1st prize at most 60% of the return, "
         "2nd prize at most 40% of the return, 3rd prize at most 20% of the return")
-    assert rule("research_integrity.grave").zh == "严重：可给予第二、四、五、六、七、八、九项处理措施；禁止期限 3 至 5 年"
+    assert rule("research_integrity.grave").zh == "严重：可给予第二、四、五、六、七、八、九项处理措施；禁止期限 3 至 5 年（含）"
     assert rule("tbd_interest_subsidy.interest").en.startswith(
         "up to ¥5,000,000.00 (500.00万元) at 100% of the rate; ¥5,000,000.00 (500.00万元) to ¥10,000,000.00 (1,000.00万元) "
         "at 50% of the rate; the part above is not subsidised")

@@ -46,30 +46,20 @@ def check_requires(rule_id: str, rule: MeasureRequires, measures: list[str]) -> 
         hint=Text(f"在 --measures 中加上 {rule.requires}", f"add {rule.requires} to --measures"))
 
 
-def ban_bounds(band: SeverityBand) -> Text:
-    low, high = band.ban_years_min, band.ban_years_max
-    if low and high:
-        return Text(f"{low}至{high}年（含）", f"{low} to {high} years inclusive")
-    if high:
-        return Text(f"{high}年以内（含{high}年）", f"at most {high} years")
-    if low:
-        return Text(f"{low}年以上（含{low}年）", f"at least {low} years")
-    return Text("不设期限", "no term")
-
-
 def check_ban_years(band_id: str, band: SeverityBand, years: int) -> None:
     """A ban's length lies inside the bounds of its severity, inclusive (D5)."""
     too_short = band.ban_years_min is not None and years < band.ban_years_min
     too_long = band.ban_years_max is not None and years > band.ban_years_max
     if band.bans and not too_short and not too_long:
         return
-    bounds = ban_bounds(band) if band.bans else Text("不设禁止期限", "no ban")
+    term = band.ban_term()
     raise RuleViolation(
         band_id, band.citation.short(),
-        said(band.citation, f"情节{band.severity}的，禁止或取消资格期限为{bounds.zh}；本次 {years} 年",
-             f"a {band.name_en} ({band.severity}) finding carries {bounds.en}; this decision sets {years} years"),
+        said(band.citation, f"情节{band.severity}的，{term.zh}；本次 {years} 年",
+             f"{'an' if band.name_en[:1] in 'aeiou' else 'a'} {band.name_en} ({band.severity}) finding carries {term.en}; "
+             f"this decision sets {years} years"),
         ban_years=years, ban_years_min=band.ban_years_min, ban_years_max=band.ban_years_max,
-        hint=Text(f"按{bounds.zh}设定 --ban-years，或改变情节认定", f"set --ban-years to {bounds.en}, or change the severity"))
+        hint=Text(f"--ban-years 须符合：{term.zh}；或改变情节认定", f"set --ban-years within {term.en}, or change the severity"))
 
 
 def check_recovery_bound(rule_id: str, citation: Citation, grants: list[str], requested: int, disbursed: int,
