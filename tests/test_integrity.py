@@ -322,3 +322,17 @@ def test_holding_applications_stops_new_awards_until_the_decision(ledger):
     decide_case(ledger, CTX, case_id="C1", severity="较轻", day=d("2025-06-01"))
     grant(ledger, "G1", day="2025-06-01")
     assert refused(grant, ledger, "G2", day="2025-05-31").details["held_from"] == "2025-03-01"
+
+
+def test_measure_refusals_name_the_items_in_digits_that_measures_accepts(ledger):
+    party(ledger)
+    grant(ledger)
+    open_case(ledger, CTX, case_id="C1", party="E1", day=d("2026-01-10"))
+    minor = refused(decide_case, ledger, CTX, case_id="C1", severity="较轻", day=d("2026-03-01"), measures="五,九")
+    assert (minor.hint.zh, minor.hint.en) == ("从 --measures 中去掉 5、9（第（五）（九）项），或按更重的情节认定",
+                                              "drop 5, 9 (（五）（九）) from --measures, or find a heavier severity")
+    missing = refused(decide_case, ledger, CTX, case_id="C1", severity="严重", day=d("2026-03-01"), ban_years=4, measures="5")
+    assert (missing.hint.zh, missing.hint.en) == ("在 --measures 中加上 9（第（九）项）", "add 9 (（九）) to --measures")
+    effects = refused(decide_case, ledger, CTX, case_id="C1", severity="严重", day=d("2026-03-01"), ban_years=4,
+                      measures="5,9", terminate="all")
+    assert (effects.hint.zh, effects.details["measures"]) == ("在 --measures 中加上 4（第（四）项）", ["五", "九"])

@@ -6,7 +6,7 @@ from datetime import date
 
 from qdledger.errors import RuleViolation
 from qdledger.i18n import Text
-from qdledger.integrity.terms import bracketed
+from qdledger.integrity.terms import bracketed, numbered
 from qdledger.money import show_yuan
 from qdledger.policy.base import Citation
 from qdledger.policy.kinds_integrity import CreditRepair, MeasureRequires, SeverityBand
@@ -28,7 +28,8 @@ def check_measures_allowed(band_id: str, band: SeverityBand, measures: list[str]
              f"a {band.name_en} ({band.severity}) finding allows only measures {bracketed(list(band.measures))} of Art. 12; "
              f"this decision includes {bracketed(outside)}"),
         measures=measures, allowed=list(band.measures),
-        hint=Text(f"去掉{bracketed(outside)}项，或按更重的情节认定", f"drop {bracketed(outside)}, or find a heavier severity"))
+        hint=Text(f"从 --measures 中去掉 {numbered(outside)}（第{bracketed(outside)}项），或按更重的情节认定",
+                  f"drop {numbered(outside, ', ')} ({bracketed(outside)}) from --measures, or find a heavier severity"))
 
 
 def check_requires(rule_id: str, rule: MeasureRequires, measures: list[str]) -> None:
@@ -43,7 +44,8 @@ def check_requires(rule_id: str, rule: MeasureRequires, measures: list[str]) -> 
              f"measures {bracketed(list(rule.when))} of Art. 12 require measure （{rule.requires}） as well; "
              f"this decision gives {bracketed(given)} without （{rule.requires}）"),
         measures=measures,
-        hint=Text(f"在 --measures 中加上 {rule.requires}", f"add {rule.requires} to --measures"))
+        hint=Text(f"在 --measures 中加上 {numbered([rule.requires])}（第（{rule.requires}）项）",
+                  f"add {numbered([rule.requires])} (（{rule.requires}）) to --measures"))
 
 
 def check_ban_years(band_id: str, band: SeverityBand, years: int) -> None:
