@@ -14,6 +14,7 @@ from qdledger.integrity.recoveries import order_recovery, repay_recovery, revers
 from qdledger.ledger.application import Context
 from qdledger.ledger.storage import open_ledger
 from qdledger.money import parse_amount
+from qdledger.policy.loader import policy_book
 from qdledger.reports import balances, trial_balance
 
 CTX = Context(actor="officer", reference="test")
@@ -55,6 +56,23 @@ def test_the_ban_is_shortened_by_the_days_suspended_before_the_decision(ledger):
     e4_until_case(ledger)
     case = grave(ledger)
     assert (case["suspended_days"], case["ban_until_decided"], case["ban_until"]) == (91, "2030-09-01", "2030-09-01")
+
+
+@pytest.mark.parametrize("severity, years, zh, en", [
+    ("严重", 9, "情节严重的，禁止期限 3 至 5 年（含）；本次 9 年", "a grave (严重) finding carries a ban of 3 to 5 years inclusive"),
+    ("较重", 4, "情节较重的，禁止期限不超过 3 年；本次 4 年", "a serious (较重) finding carries a ban of at most 3 years"),
+    ("特别严重", 2, "情节特别严重的，禁止期限不少于 5 年；本次 2 年", "an extreme (特别严重) finding carries a ban of at least 5 years")])
+def test_a_ban_refusal_words_its_bounds_as_the_policy_catalogue_does(ledger, severity, years, zh, en):
+    party(ledger)
+    open_case(ledger, CTX, case_id="C1", party="E1", day=d("2026-01-10"))
+    error = refused(decide_case, ledger, CTX, case_id="C1", severity=severity, day=d("2026-03-01"), ban_years=years)
+    article = {"严重": "（三）", "较重": "（二）", "特别严重": "（四）"}[severity]
+    assert error.text.zh == f"第十三条第{article}项：{zh}"
+    assert error.text.en == f"第十三条第{article}项: {en}; this decision sets {years} years"
+    term = zh.split("，", 1)[1].split("；")[0]
+    assert error.hint.zh == f"--ban-years 须符合：{term}；或改变情节认定"
+    program, _, key = error.rule.partition(".")
+    assert f"；{term}" in policy_book().latest(program).program.rules[key].describe().zh  # what `policy show` says
 
 
 def test_without_a_suspension_the_ban_runs_full_years_and_leap_days_fall_on_28_february(ledger):
@@ -185,7 +203,10 @@ def test_a_review_does_not_stop_the_decision_and_a_revocation_compensates(ledger
     assert (case["recovery"]["outstanding"], case["recovery"]["repaid"], case["recovery"]["cancelled"]) == ("0.00", "0.00", "5000000.00")
     view = show_grant(ledger, "G1")
     assert (view["status"], view["recovered"], view["receivable"]) == ("terminated", "0.00", "0.00")
-    assert balances(ledger)["recoveries:receivable"] == 0 and balances(ledger)["grants:disbursed"] == W("800万")
+    owed = balances(ledger)
+    assert (owed["recoveries:receivable"], owed["grants:disbursed"], owed["recoveries:cancelled"], owed["recoveries:refunded"]) == (
+        0, 0, W("500万"), W("300万"))
+    assert owed["grants:disbursed"] + owed["recoveries:cancelled"] + owed["recoveries:refunded"] == W("800万")
     assert trial_balance(ledger)["total"] == "0.00"
     grant(ledger, "G2", budget="900万", amount="300万", day="2027-02-01")
     assert [r["result"] for r in show_case(ledger, "C1")["reviews"]] == ["requested", "revoked"]
@@ -301,3 +322,17 @@ def test_holding_applications_stops_new_awards_until_the_decision(ledger):
     decide_case(ledger, CTX, case_id="C1", severity="较轻", day=d("2025-06-01"))
     grant(ledger, "G1", day="2025-06-01")
     assert refused(grant, ledger, "G2", day="2025-05-31").details["held_from"] == "2025-03-01"
+
+
+def test_measure_refusals_name_the_items_in_digits_that_measures_accepts(ledger):
+    party(ledger)
+    grant(ledger)
+    open_case(ledger, CTX, case_id="C1", party="E1", day=d("2026-01-10"))
+    minor = refused(decide_case, ledger, CTX, case_id="C1", severity="较轻", day=d("2026-03-01"), measures="五,九")
+    assert (minor.hint.zh, minor.hint.en) == ("从 --measures 中去掉 5、9（第（五）（九）项），或按更重的情节认定",
+                                              "drop 5, 9 (（五）（九）) from --measures, or find a heavier severity")
+    missing = refused(decide_case, ledger, CTX, case_id="C1", severity="严重", day=d("2026-03-01"), ban_years=4, measures="5")
+    assert (missing.hint.zh, missing.hint.en) == ("在 --measures 中加上 9（第（九）项）", "add 9 (（九）) to --measures")
+    effects = refused(decide_case, ledger, CTX, case_id="C1", severity="严重", day=d("2026-03-01"), ban_years=4,
+                      measures="5,9", terminate="all")
+    assert (effects.hint.zh, effects.details["measures"]) == ("在 --measures 中加上 4（第（四）项）", ["五", "九"])

@@ -66,8 +66,35 @@ def test_stages_fees_bands_and_grounds_in_words():
     assert rule("equity_return_concession.award_provincial").en == (
         "a provincial science and technology award won during holding as lead unit: 1st prize at most 60% of the return, "
         "2nd prize at most 40% of the return, 3rd prize at most 20% of the return")
-    assert rule("research_integrity.grave").zh == "严重：可给予第二、四、五、六、七、八、九项处理措施；禁止期限 3 至 5 年"
+    assert rule("research_integrity.grave").zh == "严重：可给予第二、四、五、六、七、八、九项处理措施；禁止期限 3 至 5 年（含）"
     assert rule("tbd_interest_subsidy.interest").en.startswith(
         "up to ¥5,000,000.00 (500.00万元) at 100% of the rate; ¥5,000,000.00 (500.00万元) to ¥10,000,000.00 (1,000.00万元) "
         "at 50% of the rate; the part above is not subsidised")
     assert rule("innovation_voucher.year_cap").zh == "每个主体每年最高 ¥200,000.00（20.00万元）"
+
+
+def test_categories_and_groups_are_named_not_shown_as_ids():
+    assert rule("intl_coop_award.amount").zh == (
+        "核定金额不超过所属类别上限：“一带一路”联合实验室 ¥5,000,000.00（500.00万元），国家级国际科技合作基地 ¥500,000.00（50.00万元），"
+        "省级国际科技合作基地 ¥300,000.00（30.00万元），市级国际科技合作基地 ¥200,000.00（20.00万元）")
+    assert rule("award_tiered_prizes.special_quota").en == "at most 3 awards (special prize) per year, across all parties"
+    assert rule("nri_excellence_funding.non_stacking").zh == (
+        "《新型研发机构绩效评价优秀经费支持》、《研发机构科技成果转化绩效评价奖补》之间同一对象只取最高一项")
+    assert rule("vc_seed_investment_reward.per_year").en == (
+        "at most ¥10,000,000.00 (1,000.00万元) per party per year, shared by 创投风投投资奖励（实际到位投资额1%）, "
+        "创投风投投资奖励（种子期、人才企业10%）")
+
+
+def test_no_description_shows_a_category_or_group_id():
+    ids = set()
+    for version in policy_book().all_latest():
+        for found in version.program.rules.values():
+            ids |= set(getattr(found, "categories", None) or ())
+            ids |= {found.group} if getattr(found, "group", None) else set()
+    assert {"belt_road_lab", "special", "rd_investment_policy", "municipal_sci_finance"} <= ids
+    for version in policy_book().all_latest():
+        for found in version.program.rules.values():
+            said = found.describe()
+            for word in ids:  # English prose may say "first" or "local"; an id with "_" never reads as a word
+                assert not re.search(rf"(?<![A-Za-z_]){word}(?![A-Za-z_])", said.zh), (found, word)
+                assert "_" not in word or word not in said.en, (found, word)

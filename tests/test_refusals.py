@@ -67,7 +67,7 @@ class Scenario:
     unitless: bool = False
     """A refusal with no figure to show (a program without any amount); its hint must still say what to do."""
     hint_in_words: bool = False
-    """A hint whose figure is not a digit: measures of Art. 12 named by Chinese numerals, a kind of party."""
+    """A hint whose figure is not a digit: the kind of party a program supports."""
 
 
 SCENARIOS = [
@@ -89,15 +89,15 @@ SCENARIOS = [
     Scenario("qdledger/integrity/checks.py::check_not_banned", "research_integrity.award_ban", BANNED,
              given(AWARD, "G1", "G2", "--date", "2025-05-01")),
     Scenario("qdledger/integrity/rules.py::check_measures_allowed", "research_integrity.minor",
-             (E1, AWARD, OPEN), ("integrity", "decide", "C1", "--severity", "较轻", "--date", "2025-04-01", "--measures", "五,九"), hint_in_words=True),
+             (E1, AWARD, OPEN), ("integrity", "decide", "C1", "--severity", "较轻", "--date", "2025-04-01", "--measures", "五,九")),
     Scenario("qdledger/integrity/rules.py::check_requires", "research_integrity.database_required",
              (E1, AWARD, OPEN), ("integrity", "decide", "C1", "--severity", "严重", "--date", "2025-04-01", "--ban-years", "4",
-                                 "--measures", "五"), hint_in_words=True),
+                                 "--measures", "五")),
     Scenario("qdledger/integrity/rules.py::check_ban_years", "research_integrity.grave",
              (E1, AWARD, OPEN), ("integrity", "decide", "C1", "--severity", "严重", "--date", "2025-04-01", "--ban-years", "9")),
     Scenario("qdledger/integrity/cases.py::_check_effects", "research_integrity.measures",
              (E1, AWARD, OPEN), ("integrity", "decide", "C1", "--severity", "严重", "--date", "2025-04-01", "--ban-years", "4",
-                                 "--measures", "五,九", "--terminate", "all"), hint_in_words=True),
+                                 "--measures", "五,九", "--terminate", "all")),
     Scenario("qdledger/integrity/rules.py::check_repair", "research_integrity.credit_repair", BANNED,
              ("integrity", "repair", "C1", "--date", "2025-05-01", "--ban-until", "2035-01-01")),
     Scenario("qdledger/integrity/rules.py::check_repair", "research_integrity.credit_repair", BANNED,
@@ -254,6 +254,7 @@ def test_each_refusal_explains_itself_in_both_languages(app_cli, raised_at, scen
 
 def _other_numbers(error: dict[str, Any]) -> list[str]:
     """Figures other than money the refusal carries (percentages, years, counts, dates), as shown."""
+    from qdledger.integrity.terms import number
     from qdledger_cli.explain import NUMBER_LABELS
 
     shown = []
@@ -263,6 +264,8 @@ def _other_numbers(error: dict[str, Any]) -> list[str]:
             continue
         if unit == "list":
             shown += [str(v) for v in value]
+        elif unit == "items":  # measure items coded 五, 九: shown as digits, in both languages
+            shown += [str(number(v)) for v in value]
         else:
             shown.append(show_yuan(round(float(value) * 100)) if unit == "money" else str(value))
     return shown

@@ -121,7 +121,8 @@ def test_cli_rebuild_then_writes_keep_it_current(cli):
     cli.ok("grant", "award", "G1", "--enterprise", "E001", "--program", "sci_demo_project", "--project-budget", "4500万",
            "--amount", "1000万", "--date", "2024-12-20")
     rows = tables(views)
-    assert rows["grants"][0][0] == "G1" and rows["enterprises"][0][-6] == 10_000_000_00
+    party = sqlite_utils.Database(views)["enterprises"].get("E001")
+    assert rows["grants"][0][0] == "G1" and party["awarded_fen"] == 10_000_000_00
 
 
 def test_positions_cases_and_recoveries_follow_step_by_step_and_equal_a_rebuild(tmp_path):

@@ -15,7 +15,7 @@ from qdledger.labels import label, program_label, severity_label
 from qdledger.money import show_wan, show_yuan
 
 WAN = frozenset({"awarded", "disbursed", "ceiling_now", "available_now", "undisbursed_commitment", "released_commitment",
-                 "net_disbursed", "recovered", "receivable", "ordered", "repaid", "outstanding", "project_budget",
+                 "net_disbursed", "recovered", "cancelled", "receivable", "ordered", "repaid", "outstanding", "project_budget",
                  "principal", "limit", "used", "remaining", "at_cost", "allowance"})
 """Amounts the policies speak of in 万元 (grants, their recovery, caps, investments): shown in yuan and in 万元."""
 

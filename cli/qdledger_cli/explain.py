@@ -117,7 +117,7 @@ NUMBER_LABELS: dict[str, tuple[str, str, str]] = {
     "terminated_on": ("终止日期", "terminated on", "date"),
     "decided_on": ("处理决定日期", "decided on", "date"), "repair_on": ("修复日期", "repair dated", "date"),
     "valid_from": ("有效期自", "valid from", "date"), "valid_to": ("有效期至", "valid to", "date"),
-    "measures": ("本次措施", "measures given", "list"), "allowed": ("允许的措施", "measures allowed", "list"),
+    "measures": ("本次措施", "measures given", "items"), "allowed": ("允许的措施", "measures allowed", "items"),
     "open_grants": ("未结题项目", "open grants", "list"), "party_kind": ("主体类型", "party kind", "text"),
     "party_kinds": ("支持的主体类型", "kinds supported", "list"),
     "month": ("月份", "month", "text"), "known_through": ("已知至", "known through", "text"),
@@ -145,6 +145,10 @@ def _in_unit(value: Any, unit: str) -> str:
         return show_money(value)
     if unit == "list":
         return "、".join(map(str, value)) if value else "—"
+    if unit == "items":  # measure items of Art. 12, coded as the article numbers them (五): shown as digits
+        from qdledger.integrity.terms import numbered
+
+        return tr(f"第 {numbered(value)} 项", f"items {numbered(value, ', ')}") if value else "—"
     if unit in UNITS:
         zh, en = UNITS[unit]
         return f"{value}{tr(zh, en)}"

@@ -55,7 +55,8 @@ def enterprise_view(party: Enterprise) -> dict[str, Any]:
         "kind": party.party_kind, "registered_on": party.registered_on.isoformat(),
         "awarded": yuan(sum(g.awarded for g in grants)), "disbursed": yuan(sum(g.disbursed for g in grants)),
         "undisbursed_commitment": yuan(sum(g.undisbursed for g in grants)),
-        "recovered": yuan(sum(g.recovered for g in grants)), "receivable": yuan(sum(g.receivable for g in grants)),
+        "recovered": yuan(sum(g.recovered for g in grants)), "cancelled": yuan(sum(g.cancelled for g in grants)),
+        "receivable": yuan(sum(g.receivable for g in grants)),
         "banned_until": None,
         "grants": sorted(party.grants),
     }

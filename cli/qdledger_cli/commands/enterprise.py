@@ -78,7 +78,8 @@ def render_enterprise(view: dict) -> None:
         ("id", "编号", "id"), ("name", "名称", "name"), ("credit_code", "统一社会信用代码", "credit code"),
         ("district", "所在区（市）", "district"), ("kind", "主体类型", "kind"), ("awarded", "立项资助", "awarded"),
         ("disbursed", "已拨付", "disbursed"), ("undisbursed_commitment", "未拨付承诺", "undisbursed commitment"),
-        ("recovered", "已追回", "recovered"), ("receivable", "应收追回款", "receivable"),
+        ("recovered", "已追回", "recovered"),
+        ("cancelled", "已撤销追回", "recovery orders cancelled"), ("receivable", "应收追回款", "receivable"),
         ("banned_until", "禁入期至", "banned until")])
     shown.append((tr("项目", "grants"), ", ".join(view.get("grants", [])) or None))
     show_fields(tr("主体", "Party") + f" {view['id']}", shown)

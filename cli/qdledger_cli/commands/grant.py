@@ -107,5 +107,6 @@ def render_grant(view: dict) -> None:
         ("program", "项目类别", "program"), ("enterprise", "承担单位", "party"), ("project", "项目", "project"),
         ("awarded", "批准金额", "awarded"), ("disbursed", "已拨付", "disbursed"), ("ceiling_now", "当前累计拨付上限", "ceiling now"),
         ("available_now", "当前可拨付", "available now"), ("stage", "阶段", "stage"), ("status", "状态", "status"),
-        ("recovered", "已追回", "recovered"), ("receivable", "应收追回款", "receivable")], {"status": "grant_status"})
+        ("recovered", "已追回", "recovered"),
+        ("cancelled", "已撤销追回", "recovery orders cancelled"), ("receivable", "应收追回款", "receivable")], {"status": "grant_status"})
     show_fields(tr("项目资助", "Grant") + f" {view['id']}", shown)

@@ -97,6 +97,7 @@ def render_recovery(view: dict) -> None:
 
     show_fields(tr("追回", "Recovery") + f" {', '.join(view['grants'])} ({view['enterprise']})", rows(view, [
         ("disbursed", "已拨付", "disbursed"), ("recovered", "已追回", "recovered"),
+        ("cancelled", "已撤销追回", "recovery orders cancelled"),
         ("receivable", "应收追回款", "receivable"), ("net_disbursed", "净拨付", "net disbursed")]))
     if view["orders"]:
         show_table(tr("追回决定", "Orders"), [tr("编号", "order"), tr("依据", "basis"), tr("日期", "date"), tr("金额", "amount"),

@@ -17,6 +17,7 @@ from qdledger.errors import LedgerError
 from qdledger.grants.events import TrancheReleased
 from qdledger.grants.service import RELEASE_CHECKS
 from qdledger.i18n import Text
+from qdledger.ledger import accounts as acct
 from qdledger.ledger.enterprise import Enterprise
 from qdledger.ledger.handles import Handle, aggregate_id_bytes
 from qdledger.money import yuan
@@ -160,6 +161,32 @@ def check_recoveries(replayed: Replayed) -> Iterator[Problem]:
                                      Text(f"应收追回款为负：{yuan(grant.receivable)}", f"receivable is negative: {yuan(grant.receivable)}"))
 
 
+RECOVERY_ACCOUNTS = ((acct.RECOVERIES_RECEIVABLE, Text("应收追回款", "receivable"), "receivable"),
+                     (acct.RECOVERIES_CANCELLED, Text("已撤销追回", "cancelled"), "cancelled"))
+
+
+def recovery_totals(replayed: Replayed) -> list[tuple[int, int]]:
+    """(posted to the account, held by the grants) for each recovery account, over what was replayed."""
+    grants = [grant for party in replayed.parties() for grant in party.grants.values()]
+    return [(replayed.balances.get(account, 0), sum(getattr(g, field) for g in grants))
+            for account, _, field in RECOVERY_ACCOUNTS]
+
+
+def combine_recovery_totals(parts: list[list[tuple[int, int]]]) -> list[tuple[int, int]]:
+    return [(sum(p[i][0] for p in parts), sum(p[i][1] for p in parts)) for i in range(len(RECOVERY_ACCOUNTS))]
+
+
+def check_recovery_accounts(totals: list[tuple[int, int]]) -> Iterator[Problem]:
+    """The recovery accounts hold what the grants say: receivable and cancelled orders, summed over every grant.
+
+    Totals are read from the accounts and grant views from the grants, so a fact whose postings
+    and state disagree (a cancellation posted as money received) shows up here."""
+    for (account, name, _), (posted, held) in zip(RECOVERY_ACCOUNTS, totals):
+        if posted != held:
+            yield Problem("recovery_accounts", Text(f"科目 {account} 余额 {yuan(posted)}，各项目{name.zh}合计 {yuan(held)}",
+                                                    f"account {account} holds {yuan(posted)}, the grants' {name.en} sum to {yuan(held)}"))
+
+
 @dataclass
 class Index:
     """What the id check needs from replayed aggregates: each party's grants and each id handle,
@@ -220,6 +247,8 @@ LEDGER_CHECKS: list[Check] = [
           check_grants_within_awarded),
     Check("recovered_within_disbursed", Text("每个项目已追回不超过已拨付，应收不为负", "each grant: recovered ≤ disbursed, receivable ≥ 0"),
           check_recoveries),
+    Check("recovery_accounts", Text("追回科目余额与各项目合计一致", "recovery accounts agree with the grants"), check_recovery_accounts,
+          recovery_totals, combine_recovery_totals),
     Check("ids_indexed", Text("每个编号索引指向持有它的主体", "every id points at the party that holds it"), check_ids_indexed,
           gather_index, combine_indexes),
 ]

@@ -28,12 +28,20 @@ class Figure:
 FIGURES: list[Figure] = [
     Figure("awarded", Text("立项资助", "awarded"), [(acct.GRANTS_PAYABLE, "credits")]),
     Figure("disbursed", Text("已拨付", "disbursed"), [(acct.GRANTS_DISBURSED, "debits")]),
-    Figure("recovered", Text("已追回", "recovered"), [(acct.RECOVERIES_RECEIVABLE, "credits")]),
+    Figure("recovered", Text("已追回", "recovered"), [(acct.RECOVERIES_RECEIVABLE, "credits"),
+                                                     (acct.RECOVERIES_CANCELLED, "credit_balance"),
+                                                     (acct.RECOVERIES_REFUNDED, "credit_balance")]),
+    Figure("cancelled", Text("已撤销追回", "recovery orders cancelled"), [(acct.RECOVERIES_CANCELLED, "debits")]),
+    Figure("refunded", Text("已退还追回款", "recoveries refunded"), [(acct.RECOVERIES_REFUNDED, "debits")]),
     Figure("receivable", Text("应收追回款", "receivable"), [(acct.RECOVERIES_RECEIVABLE, "balance")]),
     Figure("equity_at_cost", Text("股权投资（成本）", "equity at cost"), [(acct.EQUITY_AT_COST, "balance")]),
     Figure("subsidies", Text("已付补贴", "subsidies paid"), [(acct.SUBSIDIES_PAID, "balance")]),
 ]
-"""In the order shown; figures without accounts yet stay at zero until a capability feeds them."""
+"""In the order shown; figures without accounts yet stay at zero until a capability feeds them.
+
+Recovered is money actually back: every credit to the receivable, less the part a review cancelled
+(which also credits it, though nothing was received) and less what was refunded. So receivable =
+ordered − recovered − cancelled − refunded, and an auditor sees cancelled orders apart."""
 
 
 def feed(figure: str, account: str, measure: str) -> None:

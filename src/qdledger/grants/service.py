@@ -176,7 +176,7 @@ def grant_view(grant: GrantState, party: Enterprise, as_of: date | None = None) 
         "ceiling_now": yuan(ceiling), "available_now": yuan(max(0, ceiling - disbursed)),
         "stage": stage, "status": grant.status(),
         "undisbursed_commitment": yuan(grant.undisbursed),
-        "recovered": yuan(grant.recovered), "receivable": yuan(grant.receivable),
+        "recovered": yuan(grant.recovered), "cancelled": yuan(grant.cancelled), "receivable": yuan(grant.receivable),
         "award_date": grant.award_date.isoformat(), "policy_version": grant.policy_version,
         "milestones": [{"milestone": m, "result": r, "date": d.isoformat()} for d, m, r in grant.milestones],
         "releases": [{"date": d.isoformat(), "amount": yuan(a)} for d, a in grant.releases],

@@ -31,8 +31,9 @@ class GrantState:
     releases: list[tuple[date, int]] = field(default_factory=list)
     milestones: list[tuple[date, str, str]] = field(default_factory=list)  # (date, milestone, passed|failed)
     released_commitment: int = 0  # undisbursed commitment given back (termination)
-    recovered: int = 0
+    recovered: int = 0  # repaid, less refunded
     receivable: int = 0
+    cancelled: int = 0  # unpaid recovery orders taken back on review: never received, so never recovered
     terminated_on: date | None = None
     suspended_by: set[str] = field(default_factory=set)  # open integrity cases suspending releases
     suspensions_closed: list[tuple[str, date, date]] = field(default_factory=list)  # (case, from, until) lifted

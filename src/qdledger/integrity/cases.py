@@ -15,7 +15,7 @@ from qdledger.integrity.events import (CreditRepaired, GrantTerminated, Integrit
 from qdledger.integrity.recoveries import order_view, record_orders, record_reversal
 from qdledger.integrity.registry import all_cases, register_case
 from qdledger.integrity.state import CaseState, cases_of, orders_of_case
-from qdledger.integrity.terms import bracketed, codes_with, effects_of, parse_codes, regime, rule_of, severity_band
+from qdledger.integrity.terms import bracketed, codes_with, numbered, effects_of, parse_codes, regime, rule_of, severity_band
 from qdledger.ledger.application import Command, Context, Ledger, UnitOfWork
 from qdledger.ledger.enterprise import Enterprise
 from qdledger.money import parse_amount, yuan
@@ -126,7 +126,8 @@ def _check_effects(catalogue_id: str, catalogue: MeasureCatalogue, chosen: list[
             raise RuleViolation(catalogue_id, catalogue.citation.short(), rules.said(
                 catalogue.citation, f"{zh}须给予第十二条{zh_needed}项处理；本次措施为{bracketed(chosen)}",
                 f"{en} needs measure {en_needed} of Art. 12; this decision gives {bracketed(chosen)}"),
-                measures=chosen, hint=Text(f"在 --measures 中加上{zh_needed}项", f"add {en_needed} to --measures"))
+                measures=chosen, hint=Text(f"在 --measures 中加上 {' 或 '.join(numbered([c]) for c in codes)}（第{zh_needed}项）",
+                                           f"add {' or '.join(numbered([c]) for c in codes)} ({en_needed}) to --measures"))
 
 
 def _ban(program: Any, band_id: str, band: SeverityBand, catalogue: MeasureCatalogue, case: CaseState,

@@ -149,13 +149,16 @@ class RecoveryReversed(LedgerEvent):
     def apply(self, party) -> None:
         grant = party.grants[self.grant_id]
         grant.receivable -= self.cancelled
+        grant.cancelled += self.cancelled
         grant.recovered -= self.refunded
         order = integrity_of(party)["orders"][self.order_id]
         order.movements += [(self.business_date, "cancelled", self.cancelled), (self.business_date, "refunded", self.refunded)]
 
     def postings(self) -> list[Posting]:
-        return balanced((acct.GRANTS_DISBURSED, self.cancelled + self.refunded),
-                        (acct.RECOVERIES_RECEIVABLE, -self.cancelled), (acct.CASH, -self.refunded))
+        """Each part on an account of its own, so that no total mistakes a cancelled order for money
+        paid back, or a reversal for a new disbursement."""
+        return balanced(*transfer(acct.RECOVERIES_CANCELLED, acct.RECOVERIES_RECEIVABLE, self.cancelled),
+                        *transfer(acct.RECOVERIES_REFUNDED, acct.CASH, self.refunded))
 
     def entity_keys(self) -> tuple[str, ...]:
         return (f"grant:{self.grant_id}",) + ((f"case:{self.case_id}",) if self.case_id else ())

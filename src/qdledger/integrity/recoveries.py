@@ -233,5 +233,5 @@ def recovery_view(party: Enterprise, grants: list[str]) -> dict[str, Any]:
     disbursed = sum(g.disbursed for g in states)
     recovered, receivable = sum(g.recovered for g in states), sum(g.receivable for g in states)
     return {"enterprise": party.key, "grants": list(grants), "disbursed": yuan(disbursed), "recovered": yuan(recovered),
-            "receivable": yuan(receivable), "net_disbursed": yuan(disbursed - recovered - receivable),
+            "cancelled": yuan(sum(g.cancelled for g in states)), "receivable": yuan(receivable), "net_disbursed": yuan(disbursed - recovered - receivable),
             "orders": [order_view(o) for g in grants for o in orders_of(party, g)]}

@@ -6,7 +6,7 @@ from datetime import date
 
 from qdledger.errors import RuleViolation
 from qdledger.i18n import Text
-from qdledger.integrity.terms import bracketed
+from qdledger.integrity.terms import bracketed, numbered
 from qdledger.money import show_yuan
 from qdledger.policy.base import Citation
 from qdledger.policy.kinds_integrity import CreditRepair, MeasureRequires, SeverityBand
@@ -28,7 +28,8 @@ def check_measures_allowed(band_id: str, band: SeverityBand, measures: list[str]
              f"a {band.name_en} ({band.severity}) finding allows only measures {bracketed(list(band.measures))} of Art. 12; "
              f"this decision includes {bracketed(outside)}"),
         measures=measures, allowed=list(band.measures),
-        hint=Text(f"去掉{bracketed(outside)}项，或按更重的情节认定", f"drop {bracketed(outside)}, or find a heavier severity"))
+        hint=Text(f"从 --measures 中去掉 {numbered(outside)}（第{bracketed(outside)}项），或按更重的情节认定",
+                  f"drop {numbered(outside, ', ')} ({bracketed(outside)}) from --measures, or find a heavier severity"))
 
 
 def check_requires(rule_id: str, rule: MeasureRequires, measures: list[str]) -> None:
@@ -43,18 +44,8 @@ def check_requires(rule_id: str, rule: MeasureRequires, measures: list[str]) -> 
              f"measures {bracketed(list(rule.when))} of Art. 12 require measure （{rule.requires}） as well; "
              f"this decision gives {bracketed(given)} without （{rule.requires}）"),
         measures=measures,
-        hint=Text(f"在 --measures 中加上 {rule.requires}", f"add {rule.requires} to --measures"))
-
-
-def ban_bounds(band: SeverityBand) -> Text:
-    low, high = band.ban_years_min, band.ban_years_max
-    if low and high:
-        return Text(f"{low}至{high}年（含）", f"{low} to {high} years inclusive")
-    if high:
-        return Text(f"{high}年以内（含{high}年）", f"at most {high} years")
-    if low:
-        return Text(f"{low}年以上（含{low}年）", f"at least {low} years")
-    return Text("不设期限", "no term")
+        hint=Text(f"在 --measures 中加上 {numbered([rule.requires])}（第（{rule.requires}）项）",
+                  f"add {numbered([rule.requires])} (（{rule.requires}）) to --measures"))
 
 
 def check_ban_years(band_id: str, band: SeverityBand, years: int) -> None:
@@ -63,13 +54,14 @@ def check_ban_years(band_id: str, band: SeverityBand, years: int) -> None:
     too_long = band.ban_years_max is not None and years > band.ban_years_max
     if band.bans and not too_short and not too_long:
         return
-    bounds = ban_bounds(band) if band.bans else Text("不设禁止期限", "no ban")
+    term = band.ban_term()
     raise RuleViolation(
         band_id, band.citation.short(),
-        said(band.citation, f"情节{band.severity}的，禁止或取消资格期限为{bounds.zh}；本次 {years} 年",
-             f"a {band.name_en} ({band.severity}) finding carries {bounds.en}; this decision sets {years} years"),
+        said(band.citation, f"情节{band.severity}的，{term.zh}；本次 {years} 年",
+             f"{'an' if band.name_en[:1] in 'aeiou' else 'a'} {band.name_en} ({band.severity}) finding carries {term.en}; "
+             f"this decision sets {years} years"),
         ban_years=years, ban_years_min=band.ban_years_min, ban_years_max=band.ban_years_max,
-        hint=Text(f"按{bounds.zh}设定 --ban-years，或改变情节认定", f"set --ban-years to {bounds.en}, or change the severity"))
+        hint=Text(f"--ban-years 须符合：{term.zh}；或改变情节认定", f"set --ban-years within {term.en}, or change the severity"))
 
 
 def check_recovery_bound(rule_id: str, citation: Citation, grants: list[str], requested: int, disbursed: int,

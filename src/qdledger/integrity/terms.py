@@ -72,6 +72,16 @@ def codes_with(catalogue: MeasureCatalogue, effect: str) -> list[str]:
     return [m.code for m in catalogue.measures if effect in m.effects]
 
 
+def number(code: str) -> int:
+    """一 → 1, 十 → 10, 十三 → 13: the inverse of ``numeral``, for figures and for what --measures accepts."""
+    return next(n for n in range(1, 100) if numeral(n) == code)
+
+
+def numbered(codes: list[str], sep: str = "、") -> str:
+    """``["五", "九"]`` → ``5、9`` (``5, 9`` with ``sep=", "``): measure items as digits, which --measures also takes."""
+    return sep.join(str(number(c)) for c in codes)
+
+
 def bracketed(codes: list[str]) -> str:
     """``["五", "九"]`` → ``（五）（九）`` as the articles write them."""
     return "".join(f"（{c}）" for c in codes)

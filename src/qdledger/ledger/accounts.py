@@ -16,6 +16,8 @@ EQUITY_CONCESSION = "equity:concession"
 EQUITY_DIVIDENDS = "equity:dividends"
 EQUITY_TRUSTEE_COST = "equity:trustee_cost"
 RECOVERIES_RECEIVABLE = "recoveries:receivable"
+RECOVERIES_CANCELLED = "recoveries:cancelled"
+RECOVERIES_REFUNDED = "recoveries:refunded"
 SUBSIDIES_APPROVED = "subsidies:approved"
 SUBSIDIES_PAYABLE = "subsidies:payable"
 SUBSIDIES_PAID = "subsidies:paid"
@@ -33,6 +35,8 @@ CHART: dict[str, Text] = {
     EQUITY_DIVIDENDS: Text("股权分红收入", "dividends from equity positions"),
     EQUITY_TRUSTEE_COST: Text("受托管理机构工作成本", "trustee cost allowance used"),
     RECOVERIES_RECEIVABLE: Text("应收追回款", "recoveries receivable"),
+    RECOVERIES_CANCELLED: Text("已撤销追回（未收部分）", "recovery orders cancelled (unpaid part)"),
+    RECOVERIES_REFUNDED: Text("已退还追回款", "recoveries refunded"),
     SUBSIDIES_APPROVED: Text("已核定补贴（预算占用）", "budget committed to approved subsidies and awards"),
     SUBSIDIES_PAYABLE: Text("应付补贴（已核定未拨付）", "subsidies payable (approved, not yet paid)"),
     SUBSIDIES_PAID: Text("已拨付补贴与奖补", "subsidies and awards paid"),

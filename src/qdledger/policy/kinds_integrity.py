@@ -82,15 +82,16 @@ class SeverityBand(RuleBase):
 
     def describe(self) -> Text:
         measures = measure_codes(self.measures)
-        return Text(f"{self.severity}：可给予{measures.zh}处理措施；{self._ban().zh}",
-                    f"{self.name_en}: may give {measures.en}; {self._ban().en}")
+        ban = self.ban_term()
+        return Text(f"{self.severity}：可给予{measures.zh}处理措施；{ban.zh}", f"{self.name_en}: may give {measures.en}; {ban.en}")
 
-    def _ban(self) -> Text:
+    def ban_term(self) -> Text:
+        """The ban this severity allows, bounds included; worded once for the catalogue and for refusals."""
         low, high = self.ban_years_min, self.ban_years_max
         if not self.bans:
             return Text("不设禁止期限", "no ban")
         if low and high:
-            return Text(f"禁止期限 {low} 至 {high} 年", f"a ban of {low} to {high} years")
+            return Text(f"禁止期限 {low} 至 {high} 年（含）", f"a ban of {low} to {high} years inclusive")
         if high:
             return Text(f"禁止期限不超过 {high} 年", f"a ban of at most {high} years")
         if low:

@@ -15,11 +15,15 @@ from pydantic import Field, model_validator
 
 from qdledger.i18n import Text
 from qdledger.policy.base import Fen, Ratio, RuleBase, Strict
-from qdledger.policy.words import codes, each, glue, items, money, scope, share, years
+from qdledger.policy.words import code, codes, each, glue, group, items, money, scope, share, years
 
 
 def _each_category(table: dict[str, int], lead: Text) -> Text:
-    amounts = each(table.items(), lambda item: Text(f"{item[0]} {money(item[1]).zh}", f"{item[0]} {money(item[1]).en}"), "，", ", ")
+    def one(item: tuple[str, int]) -> Text:
+        name = code("award_category", item[0])
+        return Text(f"{name.zh} {money(item[1]).zh}", f"{name.en} {money(item[1]).en}")
+
+    amounts = each(table.items(), one, "，", ", ")
     return Text(lead.zh + amounts.zh, lead.en + amounts.en)
 
 
@@ -285,7 +289,7 @@ class Cap(RuleBase):
 
     def describe(self) -> Text:
         where = scope(self.scope)
-        shared = Text("", "") if not self.group else Text(f"，与 {self.group} 组共用", f", shared by group {self.group}")
+        shared = Text("", "") if not self.group else Text(f"，由{group(self.group).zh}共用", f", shared by {group(self.group).en}")
         off = Text("", "") if self.active else Text("（可选口径，未启用）", " (an optional reading, off)")
         return Text(f"{where.zh}最高 {money(self.limit).zh}{shared.zh}{off.zh}",
                     f"at most {money(self.limit).en} {where.en}{shared.en}{off.en}")
@@ -323,7 +327,8 @@ class Quota(RuleBase):
 
     def describe(self) -> Text:
         where = scope(self.scope)
-        which = Text("", "") if not self.categories else Text(f" {items(self.categories).zh} 类", f" in categories {items(self.categories).en}")
+        kinds = codes("award_category", self.categories or ())
+        which = Text("", "") if not self.categories else Text(kinds.zh, f" ({kinds.en})")
         return Text(f"{where.zh}{which.zh}共 {self.count} 个名额（所有主体合计）",
                     f"at most {_awards(self.count)}{which.en} {where.en}, across all parties")
 
@@ -336,7 +341,8 @@ class NonStacking(RuleBase):
 
     def describe(self) -> Text:
         where = scope(self.scope)
-        return Text(f"{self.group} 组内{where.zh}只取最高一项", f"only the highest award of group {self.group} pays, {where.en}")
+        members = group(self.group)
+        return Text(f"{members.zh}之间{where.zh}只取最高一项", f"only the highest award of {members.en} pays, {where.en}")
 
 class Eligibility(RuleBase):
     """Who may receive it: party kinds the ledger checks, and conditions the officer attests."""

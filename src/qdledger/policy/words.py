@@ -40,6 +40,18 @@ def code(group: str, word: str) -> Text:
     return CATALOGUE[group].get(word) or same(word)
 
 
+def group(word: str) -> Text:
+    """A group of programs (a shared cap, 就高不重复) named by the programs whose rules join it, as the
+    policies name them: the group id itself means nothing to a reader, and membership is the policies' fact."""
+    from qdledger.policy.loader import policy_book
+
+    names = [version.program.name_zh for version in policy_book().all_latest()
+             if any(getattr(rule, "group", None) == word for rule in version.program.rules.values())]
+    if not names:
+        return same(word)
+    return Text("、".join(f"《{name}》" for name in names), ", ".join(names))
+
+
 def scope(word: str) -> Text:
     return SCOPES.get(word) or same(word)
 

@@ -106,11 +106,13 @@ class Decision:
     def _eligible(self) -> None:
         for rule_id, rule in bounds.rules_of(self.program, k.Eligibility):
             if rule.party_kinds is not None and self.party.party_kind not in rule.party_kinds:
+                kind, kinds = _kind(self.party.party_kind), [_kind(k) for k in rule.party_kinds]
                 raise RuleViolation(rule_id, rule.citation.short(),
-                                    Text(f"{self.party.key} 的主体类型为 {self.party.party_kind}，本项目只支持 {'/'.join(rule.party_kinds)}",
-                                         f"{self.party.key} is a {self.party.party_kind}; this program supports {'/'.join(rule.party_kinds)}"),
+                                    Text(f"{self.party.key} 的主体类型为{kind.zh}，本项目只支持{'、'.join(k.zh for k in kinds)}",
+                                         f"{self.party.key} is registered as {kind.en}; this program supports {', '.join(k.en for k in kinds)}"),
                                     party_kind=self.party.party_kind, party_kinds=list(rule.party_kinds),
-                                    hint=Text(f"由 {'/'.join(rule.party_kinds)} 类主体申请", f"the claimant must be a {' or '.join(rule.party_kinds)}"))
+                                    hint=Text(f"由{'或'.join(k.zh for k in kinds)}申请",
+                                              f"the claimant must be registered as {' or '.join(k.en for k in kinds)}"))
         check_award_eligibility(self.uow, self.party, self.program, self.day)
 
     def _attested(self) -> list[str]:
@@ -254,3 +256,11 @@ def subsidy_totals(party: Any, view: dict[str, Any]) -> None:
     claims = book.claims.values()
     view.update(subsidies_approved=yuan(sum(c.payable for c in claims)), subsidies_paid=yuan(sum(c.paid for c in claims)),
                 subsidies_outstanding=yuan(sum(c.outstanding for c in claims)), loans=sorted(book.loans))
+
+
+def _kind(word: str) -> Text:
+    """A party kind as people say it, with its code word (the one --kind takes): 新型研发机构（nri）."""
+    from qdledger.labels import CATALOGUE
+
+    name = CATALOGUE["party_kind"].get(word)
+    return Text(f"{name.zh}（{word}）", f"{name.en} ({word})") if name else Text(word, word)
